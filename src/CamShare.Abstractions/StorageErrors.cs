@@ -1,0 +1,71 @@
+namespace CamShare.Abstractions;
+
+/// <summary>
+/// Base of every error a provider reports. Providers classify errors; the host owns retries, backoff and jitter.
+/// Messages must never contain a secret (password, key, token, signed URL).
+/// </summary>
+public abstract class StorageException : Exception
+{
+    /// <summary>Creates the error.</summary>
+    protected StorageException(string message, Exception? innerException = null) : base(message, innerException) { }
+
+    /// <summary>Whether retrying the same operation later may succeed.</summary>
+    public abstract bool IsRetryable { get; }
+}
+
+/// <summary>Credentials are wrong, expired or lack permission. Retrying in a loop will not help.</summary>
+public class StorageAuthenticationException(string message, Exception? innerException = null)
+    : StorageException(message, innerException)
+{
+    /// <inheritdoc />
+    public override bool IsRetryable => false;
+}
+
+/// <summary>The object (or the container a key lives in) does not exist.</summary>
+public class StorageNotFoundException(string message, Exception? innerException = null)
+    : StorageException(message, innerException)
+{
+    /// <inheritdoc />
+    public override bool IsRetryable => false;
+}
+
+/// <summary>The backend is out of space or over its quota.</summary>
+public class StorageQuotaException(string message, Exception? innerException = null)
+    : StorageException(message, innerException)
+{
+    /// <inheritdoc />
+    public override bool IsRetryable => true;
+}
+
+/// <summary>
+/// The storage is configured wrongly in a way only the backend can tell (a bucket that does not exist, a remote
+/// missing from rclone's config). Needs a person to fix the configuration.
+/// </summary>
+public class StorageConfigurationException(string message, Exception? innerException = null)
+    : StorageException(message, innerException)
+{
+    /// <inheritdoc />
+    public override bool IsRetryable => false;
+}
+
+/// <summary>A failure that a later retry may fix: network errors, timeouts, 5xx, throttling.</summary>
+public class StorageTransientException(string message, Exception? innerException = null, TimeSpan? retryAfter = null)
+    : StorageException(message, innerException)
+{
+    /// <summary>How long the backend asked the client to wait, when it said so.</summary>
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    /// <inheritdoc />
+    public override bool IsRetryable => true;
+}
+
+/// <summary>The server could not be reached at all (connection refused, DNS failure, host down).</summary>
+public class StorageUnreachableException(string message, Exception? innerException = null)
+    : StorageTransientException(message, innerException);
+
+/// <summary>
+/// The backend stored something other than what was sent (size or checksum mismatch after a put).
+/// Retrying the upload is the right answer.
+/// </summary>
+public class StorageIntegrityException(string message, Exception? innerException = null)
+    : StorageTransientException(message, innerException);
