@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text;
+using CamShare.Abstractions;
+using CamShare.Core.Configuration;
+using CamShare.Core.Media;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CamShare.Cli;
+
+/// <summary>
+/// `camshare check`: validates the config, finds ffmpeg/ffprobe, probes each camera, and writes, reads, lists
+/// and deletes a probe object on each storage. One line per check; exit 0 only if all pass.
+/// </summary>
+internal static class CheckCommand
+{
+    public static Command Create(Option<string> config)
+    {
+        var skipCameras = new Option<bool>("--skip-cameras") { Description = "Do not probe the cameras (storages only)." };
+        var command = new Command("check", "Validate the configuration, find ffmpeg, probe every camera and every storage (write/read/list/delete a small probe object).")
+        {
+            config, skipCameras,
+        };
+        command.SetAction((result, cancellationToken) =>
+            RunAsync(result.GetValue(config)!, result.GetValue(skipCameras), Console.Out, cancellationToken));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(string configPath, bool skipCameras, TextWriter output, CancellationToken cancellationToken)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole());
+        var startup = Startup.Load(configPath, services);
+        foreach (var failure in startup.Catalog.Failures)
+            output.WriteLine($"WARN  plugin not loaded (no configured storage needs it): {failure}");
+        output.WriteLine($"ok    config {configPath}: {startup.Settings.Cameras.Count} camera(s), {startup.Settings.Storages.Count} storage(s)");
+        var allOk = true;
+
+        var ffmpeg = MediaTools.FindFfmpeg();
+        var ffprobe = MediaTools.FindFfprobe();
+        foreach (var (name, path) in new[] { ("ffmpeg", ffmpeg), ("ffprobe", ffprobe) })
+        {
+            if (path is null)
+            {
+                allOk = false;
+                output.WriteLine($"FAIL  {name}: not found on PATH; {MediaTools.InstallHint}");
+            }
+            else output.WriteLine($"ok    {name}: {await MediaTools.VersionAsync(path, cancellationToken)} ({path})");
+        }
+
+        if (!skipCameras && ffprobe is not null)
+        {
+            foreach (var camera in startup.Settings.Cameras)
+            {
+                if (camera.Url == "demo:")
+                {
+                    output.WriteLine($"ok    camera {camera.Name}: built-in test pattern");
+                    continue;
+                }
+                var probe = await CameraProbe.ProbeAsync(ffprobe, camera, TimeSpan.FromSeconds(camera.RtspTimeoutSeconds), cancellationToken);
+                allOk &= probe.Ok;
+                output.WriteLine($"{(probe.Ok ? "ok  " : "FAIL")}  camera {camera.Name} ({Redaction.RedactUrl(camera.Url)}): {probe.Detail}");
+            }
+        }
+
+        await using var provider = services.BuildServiceProvider();
+        var storages = startup.CreateStorages(provider);
+        try
+        {
+            foreach (var storage in startup.Settings.Storages)
+            {
+                var (ok, detail) = await ProbeStorageAsync(storages[storage.Name], cancellationToken);
+                allOk &= ok;
+                output.WriteLine($"{(ok ? "ok  " : "FAIL")}  storage {storage.Name} ({storage.Provider}): {detail}");
+                if (storages[storage.Name] is IStorageDiagnostics diagnostics)
+                    foreach (var line in await diagnostics.DiagnoseAsync(cancellationToken))
+                    {
+                        allOk &= line.Ok;
+                        output.WriteLine($"{(line.Ok ? "ok  " : "FAIL")}  storage {storage.Name}: {line.Name}: {line.Detail}");
+                    }
+            }
+        }
+        finally
+        {
+            foreach (var storage in storages.Values)
+                if (storage is IAsyncDisposable a) await a.DisposeAsync(); else (storage as IDisposable)?.Dispose();
+        }
+        return allOk ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    /// <summary>Write, stat, read back, list and delete one small object; the first failure is the answer.</summary>
+    internal static async Task<(bool Ok, string Detail)> ProbeStorageAsync(IStorageProvider storage, CancellationToken cancellationToken)
+    {
+        var key = $".camshare-check/{Environment.MachineName}-{Guid.NewGuid():N}.txt";
+        var content = Encoding.UTF8.GetBytes($"camshare check {DateTimeOffset.UtcNow:O}\n");
+        var step = "write";
+        var clock = Stopwatch.StartNew();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        try
+        {
+            var stored = await storage.PutAsync(key, UploadSource.FromStream(content.Length,
+                _ => ValueTask.FromResult<Stream>(new MemoryStream(content))), null, timeout.Token);
+            if (stored.Size != content.Length) return (false, $"write: stored {stored.Size} bytes of {content.Length}");
+            step = "read";
+            await using (var stream = await storage.OpenReadAsync(key, timeout.Token))
+            {
+                using var copy = new MemoryStream();
+                await stream.CopyToAsync(copy, timeout.Token);
+                if (!copy.ToArray().AsSpan().SequenceEqual(content)) return (false, "read: the bytes read back differ from those written");
+            }
+            step = "list";
+            var found = false;
+            await foreach (var item in storage.ListAsync(".camshare-check/", timeout.Token))
+                found |= item.Key == key;
+            if (!found) return (false, "list: the probe object is missing from the listing");
+            step = "delete";
+            await storage.DeleteAsync(key, timeout.Token);
+            try
+            {
+                await storage.StatAsync(key, timeout.Token);
+                return (false, "delete: the probe object is still there");
+            }
+            catch (StorageNotFoundException) { }
+            return (true, $"write/read/list/delete ok ({clock.ElapsedMilliseconds} ms)");
+        }
+        catch (StorageException ex)
+        {
+            var kind = ex switch
+            {
+                StorageAuthenticationException => "authentication failed",
+                StorageConfigurationException => "misconfigured",
+                StorageQuotaException => "out of space",
+                StorageUnreachableException => "unreachable",
+                _ => "error",
+            };
+            return (false, $"{step}: {kind}: {ex.Message}");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (false, $"{step}: no answer within 60 s");
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Reflection;
+using CamShare.Abstractions;
+using CamShare.Core.Configuration;
+using CamShare.Core.Plugins;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CamShare.Cli;
+
+/// <summary>`camshare providers`: every provider found, where from, its capabilities and options.</summary>
+internal static class ProvidersCommand
+{
+    public static Command Create()
+    {
+        var folders = new Option<string[]>("--plugins") { Description = "Extra plugin folder(s) to search.", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("providers", "List the storage providers found (built in and plugins), their capabilities and options.") { folders };
+        command.SetAction(result =>
+        {
+            var catalog = PluginLoader.LoadAll(new ServiceCollection(),
+                PluginLoader.DefaultFolders().Concat(result.GetValue(folders) ?? []));
+            Print(catalog, Console.Out);
+            return catalog.Failures.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        return command;
+    }
+
+    public static void Print(ProviderCatalog catalog, TextWriter output)
+    {
+        foreach (var provider in catalog.Providers.OrderBy(p => p.Name, StringComparer.Ordinal))
+        {
+            output.WriteLine($"{provider.Name}  —  {provider.Description}");
+            output.WriteLine($"  from: {provider.Origin}");
+            var capabilities = Capabilities(provider.ProviderType);
+            output.WriteLine($"  capabilities: {(capabilities.Count == 0 ? "none beyond the contract" : string.Join(", ", capabilities))}");
+            var help = provider.OptionsType.GetCustomAttribute<OptionHelpAttribute>()?.Text;
+            if (help is not null) output.WriteLine($"  {help}");
+            output.WriteLine("  options:");
+            var defaults = Activator.CreateInstance(provider.OptionsType);
+            foreach (var property in SettingsBinder.SettableProperties(provider.OptionsType))
+            {
+                var name = SettingsBinder.JsonName(property.Name);
+                var flags = new List<string>();
+                if (property.IsDefined(typeof(RequiredOptionAttribute))) flags.Add("required");
+                if (property.IsDefined(typeof(SecretAttribute))) flags.Add($"secret: or {name}Env / {name}File");
+                var value = property.GetValue(defaults);
+                if (!property.IsDefined(typeof(SecretAttribute)) && value is not null and not "" && value is not System.Collections.ICollection { Count: 0 })
+                    flags.Add($"default {Format(value)}");
+                var text = property.GetCustomAttribute<OptionHelpAttribute>()?.Text ?? "";
+                output.WriteLine($"    {name,-28} {text}{(flags.Count > 0 ? $" ({string.Join("; ", flags)})" : "")}");
+            }
+            output.WriteLine();
+        }
+        foreach (var failure in catalog.Failures)
+            output.WriteLine($"plugin not loaded: {failure}");
+        output.WriteLine($"searched: {string.Join(", ", catalog.SearchedFolders)}");
+    }
+
+    private static List<string> Capabilities(Type providerType)
+    {
+        var list = new List<string>();
+        if (typeof(IShareLinkCapability).IsAssignableFrom(providerType)) list.Add("share links");
+        if (typeof(IServerSideHashCapability).IsAssignableFrom(providerType)) list.Add("server-side hash");
+        if (typeof(IStorageDiagnostics).IsAssignableFrom(providerType)) list.Add("diagnostics");
+        return list;
+    }
+
+    private static string Format(object value) => value switch
+    {
+        bool b => b ? "true" : "false",
+        Enum e => e.ToString().ToLowerInvariant(),
+        System.Collections.IEnumerable list and not string => "[" + string.Join(", ", list.Cast<object>()) + "]",
+        _ => value.ToString() ?? "",
+    };
+}

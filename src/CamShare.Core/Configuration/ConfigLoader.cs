@@ -1,0 +1,239 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CamShare.Abstractions;
+using CamShare.Core.Plugins;
+using Microsoft.Extensions.Configuration;
+
+namespace CamShare.Core.Configuration;
+
+/// <summary>
+/// Reads camshare.json (plus CAMSHARE__* environment overrides), binds it strictly, and validates everything
+/// a person can get wrong, returning every problem at once.
+/// </summary>
+public sealed partial class ConfigLoader(Func<string, string?>? environment = null)
+{
+    public const string EnvironmentPrefix = "CAMSHARE__";
+    private readonly SettingsBinder _binder = new(environment ?? Environment.GetEnvironmentVariable);
+
+    /// <summary>Reads the file and the environment overrides into a configuration tree.</summary>
+    /// <exception cref="ConfigException">The file is missing or is not valid JSON.</exception>
+    public static IConfigurationRoot Read(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+            throw new ConfigException([new ConfigProblem(path, "file not found; create it (see samples/ in the repository) or pass --config PATH")]);
+        try
+        {
+            // Parse once ourselves: the JSON provider's own messages hide the line of the error.
+            using (var stream = File.OpenRead(full))
+                using (JsonDocument.Parse(stream, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })) { }
+            return new ConfigurationBuilder()
+                .AddJsonFile(full, optional: false, reloadOnChange: false)
+                .AddEnvironmentVariables(EnvironmentPrefix)
+                .Build();
+        }
+        catch (JsonException ex)
+        {
+            throw new ConfigException([new ConfigProblem(path,
+                $"malformed JSON at line {ex.LineNumber + 1}, column {ex.BytePositionInLine + 1}: {FirstSentence(ex.Message)}")]);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException([new ConfigProblem(path, $"cannot read it: {FirstSentence(ex.InnerException?.Message ?? ex.Message)}")]);
+        }
+    }
+
+    /// <summary>Binds and validates. Storages are bound against the providers in <paramref name="catalog"/>.</summary>
+    /// <exception cref="ConfigException">One or more problems; each names its key.</exception>
+    public CamShareSettings Load(IConfiguration configuration, ProviderCatalog catalog)
+    {
+        var problems = new List<ConfigProblem>();
+        var root = configuration is IConfigurationSection s ? s : new RootSection(configuration);
+        var settings = (CamShareSettings)_binder.Bind(root, typeof(CamShareSettings), "", problems,
+            ignoredKeys: new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "storages", "$schema" });
+        settings.Storages = BindStorages(configuration.GetSection("storages"), catalog, problems);
+        ValidateCameras(settings, problems);
+        ValidateTemplate(settings.KeyTemplate, problems);
+        if (string.IsNullOrWhiteSpace(settings.Spool.Path))
+            problems.Add(new ConfigProblem("spool.path", "must not be empty; set a folder for segments waiting to be uploaded"));
+        if (settings.Spool.MaxSizeMb < 0)
+            problems.Add(new ConfigProblem("spool.maxSizeMb", "must be 0 (no cap) or a positive number of megabytes"));
+        if (problems.Count > 0) throw new ConfigException(problems);
+        return settings;
+    }
+
+    private List<StorageSettings> BindStorages(IConfigurationSection section, ProviderCatalog catalog, List<ConfigProblem> problems)
+    {
+        var storages = new List<StorageSettings>();
+        if (section.Value is { Length: > 0 })
+        {
+            problems.Add(new ConfigProblem("storages", "expected a list [ { \"name\": ..., \"provider\": ... } ]"));
+            return storages;
+        }
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var item in section.GetChildren().OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue))
+        {
+            if (!int.TryParse(item.Key, out _))
+            {
+                problems.Add(new ConfigProblem("storages", "expected a list [ ... ], found an object"));
+                break;
+            }
+            var key = $"storages[{item.Key}]";
+            var name = item["name"] ?? "";
+            var provider = item["provider"] ?? "";
+            if (name.Length == 0)
+                problems.Add(new ConfigProblem(key + ".name", "missing; give each storage a short name, e.g. \"nas\""));
+            else if (!NamePattern().IsMatch(name))
+                problems.Add(new ConfigProblem(key + ".name", $"'{name}' is not allowed; use letters, digits, '-' and '_'"));
+            else if (!names.Add(name))
+                problems.Add(new ConfigProblem(key + ".name", $"duplicate storage name '{name}'; storage names must be unique"));
+            if (provider.Length == 0)
+            {
+                problems.Add(new ConfigProblem(key + ".provider", $"missing; one of: {string.Join(", ", catalog.Providers.Select(p => p.Name).Order())}"));
+                continue;
+            }
+            var descriptor = catalog.Find(provider);
+            if (descriptor is null)
+            {
+                var hint = catalog.Failures.Count > 0
+                    ? $"; plugins that failed to load: {string.Join("; ", catalog.Failures)}"
+                    : $"; no plugin provides it (searched: {string.Join(", ", catalog.SearchedFolders)})";
+                problems.Add(new ConfigProblem(key + ".provider",
+                    $"unknown provider '{provider}'; known: {string.Join(", ", catalog.Providers.Select(p => p.Name).Order())}{hint}"));
+                continue;
+            }
+            var before = problems.Count;
+            var options = _binder.Bind(item, descriptor.OptionsType, key, problems,
+                ignoredKeys: new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "name", "provider" });
+            if (problems.Count == before) ValidateOptions(options, key, problems);
+            storages.Add(new StorageSettings { Name = name, Provider = descriptor.Name, Options = options });
+        }
+        return storages;
+    }
+
+    /// <summary>Required options and the options' own rules.</summary>
+    public static void ValidateOptions(object options, string key, List<ConfigProblem> problems)
+    {
+        var before = problems.Count;
+        foreach (var property in SettingsBinder.SettableProperties(options.GetType()))
+        {
+            if (!property.IsDefined(typeof(RequiredOptionAttribute))) continue;
+            var value = property.GetValue(options);
+            if (value is null || value is string { Length: 0 } || value is System.Collections.ICollection { Count: 0 })
+            {
+                var name = SettingsBinder.JsonName(property.Name);
+                var help = property.GetCustomAttribute<OptionHelpAttribute>()?.Text;
+                var secret = property.IsDefined(typeof(SecretAttribute))
+                    ? $" (or {name}Env / {name}File)" : "";
+                problems.Add(new ConfigProblem($"{key}.{name}", $"missing{secret}; {help ?? "this setting is required"}"));
+            }
+        }
+        // The options' own rules assume the required ones hold; one message per missing key is enough.
+        if (problems.Count == before && options is IValidatableOptions validatable)
+            foreach (var problem in validatable.Validate())
+                problems.Add(new ConfigProblem($"{key}.{problem.Key}", problem.Message));
+    }
+
+    private static void ValidateCameras(CamShareSettings settings, List<ConfigProblem> problems)
+    {
+        if (settings.Cameras.Count == 0)
+            problems.Add(new ConfigProblem("cameras", "no camera configured; add one: { \"name\": \"porch\", \"url\": \"rtsp://...\", \"destinations\": [\"...\"] }"));
+        var storages = new HashSet<string>(settings.Storages.Select(s => s.Name), StringComparer.OrdinalIgnoreCase);
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < settings.Cameras.Count; i++)
+        {
+            var camera = settings.Cameras[i];
+            var key = $"cameras[{i}]";
+            if (camera.Name.Length == 0)
+                problems.Add(new ConfigProblem(key + ".name", "missing; give the camera a short name, e.g. \"porch\""));
+            else if (!NamePattern().IsMatch(camera.Name))
+                problems.Add(new ConfigProblem(key + ".name", $"'{camera.Name}' is not allowed; use letters, digits, '-' and '_'"));
+            else if (!names.Add(camera.Name))
+                problems.Add(new ConfigProblem(key + ".name", $"duplicate camera name '{camera.Name}'; camera names must be unique"));
+
+            ValidateUrl(camera, key, problems);
+            if (camera.Password is not null && string.IsNullOrEmpty(camera.Username))
+                problems.Add(new ConfigProblem(key + ".username", "missing; a password was given, so give the RTSP user name too"));
+            if (camera.SegmentSeconds is < 2 or > 3600)
+                problems.Add(new ConfigProblem(key + ".segmentSeconds", $"{camera.SegmentSeconds} is out of range; use 2 to 3600 seconds (default 300)"));
+            if (camera.StallTimeoutSeconds < 5)
+                problems.Add(new ConfigProblem(key + ".stallTimeoutSeconds", "must be at least 5 seconds"));
+            if (camera.RtspTimeoutSeconds < 1)
+                problems.Add(new ConfigProblem(key + ".rtspTimeoutSeconds", "must be at least 1 second"));
+            if (camera.TimeZone is { Length: > 0 } zone && !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
+                problems.Add(new ConfigProblem(key + ".timeZone", $"unknown time zone '{zone}'; use an IANA name such as Europe/Berlin or America/Chicago"));
+            if (camera.Destinations.Count == 0)
+                problems.Add(new ConfigProblem(key + ".destinations", $"empty; list the storages this camera's segments go to, e.g. [\"{settings.Storages.FirstOrDefault()?.Name ?? "local"}\"]"));
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            for (var d = 0; d < camera.Destinations.Count; d++)
+            {
+                var destination = camera.Destinations[d];
+                if (!storages.Contains(destination))
+                    problems.Add(new ConfigProblem($"{key}.destinations[{d}]",
+                        $"'{destination}' names no storage; defined storages: {(storages.Count == 0 ? "none (add one under \"storages\")" : string.Join(", ", storages))}"));
+                else if (!seen.Add(destination))
+                    problems.Add(new ConfigProblem($"{key}.destinations[{d}]", $"'{destination}' is listed twice"));
+            }
+        }
+    }
+
+    private static void ValidateUrl(CameraSettings camera, string key, List<ConfigProblem> problems)
+    {
+        if (camera.Url.Length == 0)
+        {
+            problems.Add(new ConfigProblem(key + ".url", "missing; the camera's RTSP address, e.g. rtsp://192.168.1.20:554/stream1"));
+            return;
+        }
+        if (camera.Url == "demo:") return;
+        if (!Uri.TryCreate(camera.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("rtsp" or "rtsps") || uri.Host.Length == 0)
+        {
+            problems.Add(new ConfigProblem(key + ".url", $"'{Redaction.RedactUrl(camera.Url)}' is not an rtsp:// or rtsps:// URL (or demo: for a test pattern)"));
+            return;
+        }
+        if (uri.UserInfo.Length > 0 && (camera.Username is not null || camera.Password is not null))
+            problems.Add(new ConfigProblem(key + ".url", "has credentials in it and username/password are set too; keep only one (prefer username + passwordEnv)"));
+    }
+
+    private static void ValidateTemplate(string template, List<ConfigProblem> problems)
+    {
+        if (!template.Contains("{file}", StringComparison.Ordinal))
+            problems.Add(new ConfigProblem("keyTemplate", "must contain {file}, or segments would overwrite each other"));
+        if (template.StartsWith('/') || template.Contains("//", StringComparison.Ordinal) || template.Contains('\\'))
+            problems.Add(new ConfigProblem("keyTemplate", "must be a relative path with '/' separators, e.g. {camera}/{yyyyMMdd}/{HH}/{file}"));
+        foreach (Match token in TokenPattern().Matches(template))
+        {
+            var name = token.Groups[1].Value;
+            if (name is "camera" or "file" || DateFormatPattern().IsMatch(name)) continue;
+            problems.Add(new ConfigProblem("keyTemplate", $"unknown token {{{name}}}; use {{camera}}, {{file}} or a date format such as {{yyyyMMdd}}, {{HH}}"));
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return (end > 0 ? message[..end] : message).TrimEnd('.');
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex(@"^[yMdHhmsfFzK][yMdHhmsfFzK_.-]*$")]
+    private static partial Regex DateFormatPattern();
+
+    [GeneratedRegex(@"\{([^{}]+)\}")]
+    private static partial Regex TokenPattern();
+
+    /// <summary>Lets the binder treat the configuration root like a section.</summary>
+    private sealed class RootSection(IConfiguration root) : IConfigurationSection
+    {
+        public string? this[string key] { get => root[key]; set => root[key] = value; }
+        public string Key => "";
+        public string Path => "";
+        public string? Value { get => null; set { } }
+        public IEnumerable<IConfigurationSection> GetChildren() => root.GetChildren();
+        public Microsoft.Extensions.Primitives.IChangeToken GetReloadToken() => root.GetReloadToken();
+        public IConfigurationSection GetSection(string key) => root.GetSection(key);
+    }
+}
