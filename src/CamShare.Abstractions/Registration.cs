@@ -69,10 +69,21 @@ public static class StorageServiceCollectionExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var descriptor = new StorageProviderDescriptor(name.ToLowerInvariant(), description, typeof(TOptions),
             typeof(TProvider),
-            (sp, options, storage) => ActivatorUtilities.CreateInstance<TProvider>(sp, (TOptions)options,
-                new StorageIdentity(storage)));
+            (sp, options, storage) => ActivatorUtilities.CreateInstance<TProvider>(sp,
+                ConstructorArguments(typeof(TProvider), options, new StorageIdentity(storage))));
         services.AddSingleton(descriptor);
         services.AddKeyedSingleton(descriptor.Name, descriptor);
         return services;
+    }
+
+    // ActivatorUtilities refuses arguments the constructor does not take, so pass only those it declares.
+    private static object[] ConstructorArguments(Type providerType, object options, StorageIdentity identity)
+    {
+        var parameters = providerType.GetConstructors()
+            .OrderByDescending(c => c.GetParameters().Length).First().GetParameters();
+        var arguments = new List<object>();
+        if (parameters.Any(p => p.ParameterType.IsInstanceOfType(options))) arguments.Add(options);
+        if (parameters.Any(p => p.ParameterType == typeof(StorageIdentity))) arguments.Add(identity);
+        return [.. arguments];
     }
 }

@@ -85,15 +85,9 @@ public static class PluginLoader
 
         var contract = assembly.GetReferencedAssemblies()
             .FirstOrDefault(a => a.Name == typeof(IStoragePlugin).Assembly.GetName().Name);
-        if (contract is null)
+        if (ContractProblem(contract) is { } problem)
         {
-            catalog.Failures.Add(new PluginFailure(dll, "not a CamShare plugin: it does not reference CamShare.Abstractions"));
-            return;
-        }
-        if (contract.Version?.Major != ContractVersion.Major)
-        {
-            catalog.Failures.Add(new PluginFailure(dll,
-                $"incompatible contract version {contract.Version?.ToString(2)}; this camshare speaks {ContractVersion.Text}: rebuild the plugin against CamShare.Abstractions {ContractVersion.Major}.x"));
+            catalog.Failures.Add(new PluginFailure(dll, problem));
             return;
         }
 
@@ -129,6 +123,16 @@ public static class PluginLoader
             }
             Register(plugin, dll, services, catalog);
         }
+    }
+
+    /// <summary>Why a plugin built against <paramref name="contract"/> cannot be used, or null when it can.</summary>
+    internal static string? ContractProblem(AssemblyName? contract)
+    {
+        if (contract is null) return "not a CamShare plugin: it does not reference CamShare.Abstractions";
+        if (contract.Version?.Major != ContractVersion.Major)
+            return $"incompatible contract version {contract.Version?.ToString(2)}; this camshare speaks {ContractVersion.Text}: " +
+                   $"rebuild the plugin against CamShare.Abstractions {ContractVersion.Major}.x";
+        return null;
     }
 
     private static void Register(IStoragePlugin plugin, string origin, IServiceCollection services, ProviderCatalog catalog)
