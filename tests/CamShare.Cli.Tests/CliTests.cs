@@ -1,0 +1,95 @@
+using CamShare.Testing;
+using Xunit;
+
+namespace CamShare.Cli.Tests;
+
+public sealed class CliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("camshare-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string WriteConfig(string json)
+    {
+        var path = Path.Combine(_dir, "camshare.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    [Fact]
+    public async Task A_bad_config_exits_2_with_one_line_per_problem_and_no_stack_trace_or_secret()
+    {
+        var config = WriteConfig("""
+            { "cameras": [ { "name": "porch", "url": "rtsp://admin:hunter2@cam/x", "username": "admin", "destinations": ["nowhere"] } ],
+              "storages": [ { "name": "nas", "provider": "local" } ] }
+            """);
+        var result = await CamShareCli.RunAsync(["check", "--config", config]);
+
+        Assert.Equal(2, result.ExitCode);
+        var lines = result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith("config error: cameras[0].destinations[0]: 'nowhere' names no storage"));
+        Assert.Contains(lines, l => l.StartsWith("config error: storages[0].path: missing"));
+        Assert.All(lines, l => Assert.StartsWith("config error: ", l));
+        Assert.DoesNotContain(" at ", result.StandardError);
+        Assert.DoesNotContain("hunter2", result.StandardError + result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Malformed_json_exits_2()
+    {
+        var result = await CamShareCli.RunAsync(["check", "--config", WriteConfig("{ \"cameras\": [ ")]);
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("config error: ", result.StandardError);
+        Assert.Contains("malformed JSON", result.StandardError);
+    }
+
+    [Fact]
+    public async Task Check_writes_reads_lists_and_deletes_on_a_local_storage()
+    {
+        var storage = Path.Combine(_dir, "storage");
+        var config = WriteConfig($$"""
+            { "cameras": [ { "name": "demo", "url": "demo:", "destinations": ["nas"] } ],
+              "storages": [ { "name": "nas", "provider": "local", "path": "{{storage}}" } ],
+              "spool": { "path": "{{Path.Combine(_dir, "spool")}}" } }
+            """);
+        var result = await CamShareCli.RunAsync(["check", "--config", config]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("ok    storage nas (local): write/read/list/delete ok", result.StandardOutput);
+        Assert.Contains("ok    ffmpeg: ffmpeg version", result.StandardOutput);
+        Assert.Empty(Directory.EnumerateFiles(storage, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Check_fails_when_a_storage_cannot_be_written()
+    {
+        var file = Path.Combine(_dir, "a-file");
+        File.WriteAllText(file, "not a folder");
+        var config = WriteConfig($$"""
+            { "cameras": [ { "name": "demo", "url": "demo:", "destinations": ["nas"] } ],
+              "storages": [ { "name": "nas", "provider": "local", "path": "{{file}}" } ] }
+            """);
+        var result = await CamShareCli.RunAsync(["check", "--config", config]);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("FAIL  storage nas (local): write:", result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Providers_lists_the_built_in_provider_with_its_options()
+    {
+        var result = await CamShareCli.RunAsync(["providers"]);
+        Assert.Contains("local  —  A folder on this machine", result.StandardOutput);
+        Assert.Contains("path", result.StandardOutput);
+        Assert.Contains("(required)", result.StandardOutput);
+        Assert.Contains("capabilities: server-side hash", result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Help_explains_the_verbs_and_the_exit_codes()
+    {
+        var result = await CamShareCli.RunAsync(["--help"]);
+        Assert.Equal(0, result.ExitCode);
+        foreach (var verb in new[] { "run", "demo", "check", "providers" }) Assert.Contains(verb, result.StandardOutput);
+        Assert.Contains("Exit codes", result.StandardOutput);
+    }
+}
