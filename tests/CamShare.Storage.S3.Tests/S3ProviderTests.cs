@@ -95,7 +95,7 @@ public sealed class S3ProviderTests(S3ServerFixture fixture, ITestOutputHelper o
     }
 
     [Fact]
-    public async Task A_share_link_downloads_with_a_plain_http_client_and_only_with_its_signature()
+    public async Task A_share_link_downloads_with_a_plain_http_client_and_a_forged_one_is_refused()
     {
         var key = _prefix + "share/Gäste Zimmer/20240323T102000+0100 #1.mp4";
         await Provider.PutAsync(key, UploadSource.FromStream(250_000,
@@ -110,8 +110,7 @@ public sealed class S3ProviderTests(S3ServerFixture fixture, ITestOutputHelper o
         Assert.InRange(expires, 590, 610);
         Assert.DoesNotContain(fixture.Server.SecretKey, link.ToString());
 
-        using var unsigned = await http.GetAsync(link.GetLeftPart(UriPartial.Path), Timeout());
-        Assert.Equal(HttpStatusCode.Forbidden, unsigned.StatusCode);
+        // (s3rver has no ACLs and serves anonymous GETs, so the unsigned URL is not checked here; S3 refuses it.)
         var tampered = link.ToString().Replace($"X-Amz-Expires={expires}", $"X-Amz-Expires={expires + 3600}");
         using var forged = await http.GetAsync(tampered, Timeout());
         Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
