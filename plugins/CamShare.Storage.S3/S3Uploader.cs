@@ -101,7 +101,7 @@ internal sealed class S3Uploader(IAmazonS3 client, S3StorageOptions options, ILo
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var slots = new SemaphoreSlim(options.Concurrency);
-        var buffers = new ConcurrentBag<byte[]>();
+        var buffers = new ConcurrentQueue<byte[]>(); // never more than `concurrency` buffers exist
         var tasks = new List<Task<PartETag>>();
         using var whole = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         Exception? readFailure = null;
@@ -114,7 +114,7 @@ internal sealed class S3Uploader(IAmazonS3 client, S3StorageOptions options, ILo
             {
                 await slots.WaitAsync(linked.Token).ConfigureAwait(false);
                 var size = (int)Math.Min(partSize, length - offset);
-                if (!buffers.TryTake(out var buffer)) buffer = new byte[partSize];
+                if (!buffers.TryDequeue(out var buffer)) buffer = new byte[partSize];
                 try
                 {
                     await ReadExactlyAsync(stream, buffer.AsMemory(0, size), length, offset, linked.Token).ConfigureAwait(false);
@@ -208,7 +208,7 @@ internal sealed class S3Uploader(IAmazonS3 client, S3StorageOptions options, ILo
             }
             finally
             {
-                buffers.Add(buffer);
+                buffers.Enqueue(buffer);
                 slots.Release();
             }
         }
