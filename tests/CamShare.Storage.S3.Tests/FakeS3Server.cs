@@ -13,7 +13,8 @@ public sealed record FakeReply(int Status, string Body = "", IReadOnlyDictionary
 
 /// <summary>
 /// A scripted HTTP server on 127.0.0.1 for what a real S3 server will not do on request: throttle, fail with
-/// 5xx, lie about an ETag or a size. It answers every request with <c>answer(method, path, body)</c>.
+/// 5xx, lie about an ETag or a size, list unfinished multipart uploads. It answers every request with
+/// <c>answer(method, pathAndQuery, body)</c> and records each as "METHOD pathAndQuery".
 /// </summary>
 public sealed class FakeS3Server : IDisposable
 {
@@ -21,6 +22,8 @@ public sealed class FakeS3Server : IDisposable
     private readonly Func<string, string, byte[], FakeReply> _answer;
     private readonly Task _loop;
     private int _requests;
+    private readonly List<string> _log = [];
+    private readonly SemaphoreSlim _arrived = new(0);
 
     public FakeS3Server(Func<string, string, byte[], FakeReply> answer)
     {
@@ -35,6 +38,16 @@ public sealed class FakeS3Server : IDisposable
     public string Endpoint => $"http://127.0.0.1:{Port}";
     public int Requests => Volatile.Read(ref _requests);
 
+    public IReadOnlyList<string> Log { get { lock (_log) return [.. _log]; } }
+
+    /// <summary>Waits until a request line matching <paramref name="match"/> has arrived.</summary>
+    public async Task WaitForRequestAsync(Func<string, bool> match, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (!Log.Any(match))
+            await _arrived.WaitAsync(cts.Token);
+    }
+
     private async Task LoopAsync()
     {
         while (_listener.IsListening)
@@ -45,7 +58,9 @@ public sealed class FakeS3Server : IDisposable
             Interlocked.Increment(ref _requests);
             using var body = new MemoryStream();
             await context.Request.InputStream.CopyToAsync(body);
-            var reply = _answer(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, body.ToArray());
+            var pathAndQuery = context.Request.Url!.PathAndQuery;
+            lock (_log) _log.Add($"{context.Request.HttpMethod} {pathAndQuery}");
+            var reply = _answer(context.Request.HttpMethod, pathAndQuery, body.ToArray());
             var response = context.Response;
             response.StatusCode = reply.Status;
             foreach (var (name, value) in reply.Headers ?? new Dictionary<string, string>())
@@ -59,6 +74,7 @@ public sealed class FakeS3Server : IDisposable
                 await response.OutputStream.WriteAsync(bytes);
             }
             response.Close();
+            _arrived.Release();
         }
     }
 
