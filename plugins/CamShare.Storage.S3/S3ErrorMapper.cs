@@ -102,11 +102,23 @@ internal static class S3ErrorMapper
                 $"{what}: the S3 store refused the credentials or their permissions ({detail}). Check accessKeyId, the secret " +
                 "and the key's permissions on the bucket.", error);
         if (code is not null && ConfigCodes.Contains(code) || (int)status is >= 400 and < 500)
-            return new StorageConfigurationException(
-                $"{what}: the S3 store rejected the request ({detail}): {error.Message}. Check bucket, region, endpoint, " +
-                "pathStyle, storageClass and serverSideEncryption.", error);
+        {
+            var reason = error.Message.TrimEnd('.', ' ');
+            return new StorageConfigurationException(IsStreamingUploadRefusal(reason)
+                ? $"{what}: the S3 store does not accept AWSSDK's aws-chunked uploads with checksum trailers ({detail}): " +
+                  $"{reason}. Turn \"flexibleChecksums\" off for this store."
+                : $"{what}: the S3 store rejected the request ({detail}): {reason}. Check bucket, region, endpoint, " +
+                  "pathStyle, storageClass and serverSideEncryption.", error);
+        }
         return new StorageTransientException($"{what}: unexpected S3 error ({detail}).", error);
     }
+
+    private static bool IsStreamingUploadRefusal(string message) =>
+        message.Contains("x-amz-content-sha256", StringComparison.OrdinalIgnoreCase) ||
+        message.Contains("x-amz-trailer", StringComparison.OrdinalIgnoreCase) ||
+        message.Contains("aws-chunked", StringComparison.OrdinalIgnoreCase) ||
+        message.Contains("STREAMING-", StringComparison.OrdinalIgnoreCase) ||
+        message.Contains("x-amz-decoded-content-length", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The server's Retry-After, when it sent one (seconds or an HTTP date).</summary>
     private static TimeSpan? RetryAfterOf(AmazonServiceException error)

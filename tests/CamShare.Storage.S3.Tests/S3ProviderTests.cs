@@ -95,6 +95,24 @@ public sealed class S3ProviderTests(S3ServerFixture fixture, ITestOutputHelper o
         Assert.True(peak < 20L << 20, $"peak {peak >> 20} MiB");
     }
 
+    [Theory]
+    [InlineData(300_000)]
+    [InlineData((11 << 20) + 1)]
+    public async Task Flexible_checksums_are_refused_by_s3rver_with_an_error_that_names_the_setting(int length)
+    {
+        // AWSSDK v4's default (aws-chunked body with a CRC trailer) is what many S3-compatible stores refuse; this
+        // is why flexibleChecksums is off by default. The refusal must say which setting fixes it.
+        var options = fixture.Options();
+        options.FlexibleChecksums = true;
+        var provider = Track(S3ServerFixture.Create(options));
+        var key = _prefix + $"flexible/{length}.mp4";
+        var error = await Assert.ThrowsAsync<StorageConfigurationException>(() => provider.PutAsync(key,
+            UploadSource.FromStream(length, _ => ValueTask.FromResult<Stream>(new GeneratedStream(length, seed: 110))), null, Timeout()));
+        output.WriteLine(error.Message);
+        Assert.Contains("\"flexibleChecksums\" off", error.Message);
+        await Assert.ThrowsAsync<StorageNotFoundException>(() => Provider.StatAsync(key, Timeout()));
+    }
+
     [Fact]
     public async Task A_local_file_is_uploaded_multipart_and_left_untouched()
     {
