@@ -7,7 +7,9 @@ namespace CamShare.Storage.S3;
 public sealed class S3StorageOptions : IValidatableOptions
 {
     public const int MinPartSizeMiB = 5;       // S3's minimum for every part but the last
-    public const int MaxPartSizeMiB = 5 * 1024; // S3's maximum part size
+    // S3 allows 5 GiB parts and single PUTs, but both are held in memory (Content-MD5 is a header): keep them sane.
+    public const int MaxPartSizeMiB = 1024;
+    public const int MaxThresholdMiB = 1024;
     public const int MaxConcurrency = 16;
 
     [RequiredOption, OptionHelp("Bucket that receives the recordings. It must exist already.")]
@@ -48,10 +50,11 @@ public sealed class S3StorageOptions : IValidatableOptions
     [OptionHelp("KMS key ID or ARN for serverSideEncryption \"aws:kms\" (empty: the AWS managed key).")]
     public string KmsKeyId { get; set; } = "";
 
-    [OptionHelp("Files larger than this many MiB are uploaded in parts (multipart upload). Default 16.")]
+    [OptionHelp("Files larger than this many MiB are uploaded in parts (multipart upload); smaller ones in one request, " +
+                "buffered in memory to compute their Content-MD5 (5 to 1024). Default 16.")]
     public int MultipartThresholdMiB { get; set; } = 16;
 
-    [OptionHelp("Size of each multipart part in MiB (5 to 5120). Memory used per upload is about partSizeMiB x concurrency. Default 8.")]
+    [OptionHelp("Size of each multipart part in MiB (5 to 1024). Memory used per upload is about partSizeMiB x concurrency. Default 8.")]
     public int PartSizeMiB { get; set; } = 8;
 
     [OptionHelp("How many parts of one file are sent at the same time (1 to 16). Default 2.")]
@@ -128,11 +131,11 @@ public sealed class S3StorageOptions : IValidatableOptions
             yield return new OptionProblem("storageClass", "use an S3 storage class name in capitals, e.g. \"STANDARD_IA\"");
 
         if (PartSizeMiB is < MinPartSizeMiB or > MaxPartSizeMiB)
-            yield return new OptionProblem("partSizeMiB", $"use a value from {MinPartSizeMiB} to {MaxPartSizeMiB} (S3's part size limits)");
+            yield return new OptionProblem("partSizeMiB", $"use a value from {MinPartSizeMiB} to {MaxPartSizeMiB} (S3's minimum part size; each part is held in memory)");
         if (MultipartThresholdMiB < MinPartSizeMiB)
             yield return new OptionProblem("multipartThresholdMiB", $"use at least {MinPartSizeMiB}; smaller files are always sent in one request");
-        if (MultipartThresholdMiB > 5 * 1024)
-            yield return new OptionProblem("multipartThresholdMiB", "use at most 5120 (a single PUT is limited to 5 GiB)");
+        if (MultipartThresholdMiB > MaxThresholdMiB)
+            yield return new OptionProblem("multipartThresholdMiB", $"use at most {MaxThresholdMiB} (a single PUT is held in memory to compute its Content-MD5)");
         if (Concurrency is < 1 or > MaxConcurrency)
             yield return new OptionProblem("concurrency", $"use a value from 1 to {MaxConcurrency}");
         if (RequestTimeoutSeconds is < 5 or > 3600)

@@ -41,7 +41,7 @@ public sealed class S3OptionsTests
         Assert.Contains("name of an existing bucket", problems["bucket"]);
         Assert.Contains("eu-central-1", problems["region"]);
         Assert.Contains("secretAccessKeyEnv", problems["secretAccessKey"]);
-        Assert.Contains("5 to 5120", problems["partSizeMiB"]);
+        Assert.Contains("5 to 1024", problems["partSizeMiB"]);
         Assert.Contains("at least 5", problems["multipartThresholdMiB"]);
         Assert.Contains("1 to 16", problems["concurrency"]);
         Assert.Contains("AES256", problems["serverSideEncryption"]);
@@ -60,6 +60,17 @@ public sealed class S3OptionsTests
         var options = Valid();
         options.Endpoint = endpoint;
         Assert.Contains(hint, Problems(options)["endpoint"]);
+    }
+
+    [Fact]
+    public void Buffers_held_in_memory_are_capped()
+    {
+        var options = Valid();
+        options.PartSizeMiB = 2048;
+        options.MultipartThresholdMiB = 5000;
+        var problems = Problems(options);
+        Assert.Contains("5 to 1024", problems["partSizeMiB"]);
+        Assert.Contains("at most 1024", problems["multipartThresholdMiB"]);
     }
 
     [Fact]
