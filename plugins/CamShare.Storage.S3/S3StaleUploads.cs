@@ -67,7 +67,8 @@ internal sealed class S3StaleUploads(IAmazonS3 client, S3StorageOptions options,
         }
         catch (Exception ex)
         {
-            logger.LogWarning("Could not look for stale multipart uploads: {Error}", ex.GetType().Name + ": " + ex.Message);
+            logger.LogWarning("Could not look for stale multipart uploads: {Error}",
+                S3ErrorMapper.Map(ex, "listing multipart uploads", options.Bucket).Message);
         }
     }
 

@@ -51,24 +51,24 @@ public sealed class S3StorageOptions : IValidatableOptions
     public string KmsKeyId { get; set; } = "";
 
     [OptionHelp("Files larger than this many MiB are uploaded in parts (multipart upload); smaller ones in one request, " +
-                "buffered in memory to compute their Content-MD5 (5 to 1024). Default 16.")]
+                "buffered in memory to compute their Content-MD5 (5 to 1024).")]
     public int MultipartThresholdMiB { get; set; } = 16;
 
-    [OptionHelp("Size of each multipart part in MiB (5 to 1024). Memory used per upload is about partSizeMiB x concurrency. Default 8.")]
+    [OptionHelp("Size of each multipart part in MiB (5 to 1024). Memory used per upload is about partSizeMiB x concurrency.")]
     public int PartSizeMiB { get; set; } = 8;
 
-    [OptionHelp("How many parts of one file are sent at the same time (1 to 16). Default 2.")]
+    [OptionHelp("How many parts of one file are sent at the same time (1 to 16).")]
     public int Concurrency { get; set; } = 2;
 
     [OptionHelp("Let AWSSDK add its own CRC checksums (aws-chunked uploads with a checksum trailer, response validation). " +
                 "Only AWS S3 and a few stores accept it; off by default (uploads are still verified with Content-MD5 and size).")]
     public bool FlexibleChecksums { get; set; }
 
-    [OptionHelp("Seconds one HTTP request may take before it is abandoned as a transient failure. Default 300.")]
+    [OptionHelp("Seconds one HTTP request may take before it is abandoned as a transient failure.")]
     public int RequestTimeoutSeconds { get; set; } = 300;
 
     [OptionHelp("Multipart uploads under the prefix left unfinished for this many hours (e.g. by a crash) are aborted " +
-                "when the provider starts; 0 disables. Default 24.")]
+                "when the provider starts; 0 disables.")]
     public int AbortStaleUploadsAfterHours { get; set; } = 24;
 
     /// <summary>The prefix as stored: no leading '/', exactly one trailing '/' (or empty).</summary>
