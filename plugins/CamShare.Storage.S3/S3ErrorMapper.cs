@@ -48,9 +48,10 @@ internal static class S3ErrorMapper
         {
             case StorageException storage:
                 return storage;
-            case AmazonS3Exception s3:
+            // A service exception without an HTTP status wraps a network failure: classify that below.
+            case AmazonS3Exception s3 when s3.StatusCode != 0:
                 return MapService(s3, s3.ErrorCode, s3.StatusCode, what, bucket);
-            case AmazonServiceException service:
+            case AmazonServiceException service when service.StatusCode != 0:
                 return MapService(service, service.ErrorCode, service.StatusCode, what, bucket);
         }
 
