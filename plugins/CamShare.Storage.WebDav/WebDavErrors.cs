@@ -27,7 +27,7 @@ internal static class WebDavErrors
                 $"{what}: redirected to {Redact(response.Headers.Location)}; set baseUrl to the final address " +
                 "(https:// and the trailing '/' included)."),
             408 or 423 or 429 => new StorageTransientException($"{what}: try again later.", null, retryAfter),
-            >= 500 => new StorageTransientException($"{what}: server error, try again later.", null, retryAfter),
+            >= 500 => new WebDavServerErrorException($"{what}: server error, try again later.", code, retryAfter),
             409 => new StorageTransientException($"{what}: conflict (a folder is missing or a file is in the way)."),
             _ => new StorageConfigurationException($"{what}: the server refused the request."),
         };
@@ -102,3 +102,10 @@ internal static class WebDavErrors
 
 /// <summary>Reading the upload source failed (not the network): carries the original error.</summary>
 internal sealed class SourceReadException(Exception inner) : IOException(inner.Message, inner);
+
+/// <summary>A 5xx answer; keeps the status so the provider can look closer (nginx reports a missing folder as 500).</summary>
+internal sealed class WebDavServerErrorException(string message, int statusCode, TimeSpan? retryAfter)
+    : StorageTransientException(message, null, retryAfter)
+{
+    public int StatusCode { get; } = statusCode;
+}

@@ -61,7 +61,7 @@ public sealed class WebDavStorageProvider : IStorageProvider, IStorageDiagnostic
         try
         {
             tempMayExist = true;
-            if (!await _client.PutAsync(tempUri, source, progress, cancellationToken).ConfigureAwait(false))
+            if (!await TryPutAsync(tempUri, folder, source, progress, cancellationToken).ConfigureAwait(false))
             {
                 // The folder vanished behind the cache's back (another client, retention): create it again, once.
                 _logger.LogInformation("WebDAV {Storage}: folder '{Folder}' is missing; creating it again", _storage.Name, folder);
@@ -218,6 +218,25 @@ public sealed class WebDavStorageProvider : IStorageProvider, IStorageDiagnostic
     }
 
     private void ForgetFolders() => _knownFolders.Clear();
+
+    /// <summary>
+    /// PUT; false when the folder is missing. Apache answers 409 for that, rclone 404, but nginx with
+    /// create_full_put_path off answers 500: after a server error, look whether the folder is still there.
+    /// </summary>
+    private async Task<bool> TryPutAsync(Uri uri, string folder, UploadSource source, IProgress<TransferProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _client.PutAsync(uri, source, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WebDavServerErrorException ex) when (ex.StatusCode == 500 && folder.Length > 0)
+        {
+            var exists = await _client.PropfindAsync(_client.Paths.Collection(folder), 0, cancellationToken).ConfigureAwait(false);
+            if (exists is null) return false;
+            throw;
+        }
+    }
 
     private async Task<DavResource?> StatPathAsync(string path, CancellationToken cancellationToken)
     {
