@@ -43,8 +43,10 @@ internal sealed class CertificateTrust
     /// <summary>Upper-case hex without separators, or null when it is not a SHA-256 fingerprint.</summary>
     public static string? NormalizeFingerprint(string text)
     {
+        // Also accept openssl's whole line: "sha256 Fingerprint=AB:CD:...".
+        var equals = text.LastIndexOf('=');
+        if (equals >= 0) text = text[(equals + 1)..];
         var hex = new string(text.Where(c => c is not (':' or ' ' or '-')).ToArray());
-        if (hex.StartsWith("SHA256", StringComparison.OrdinalIgnoreCase)) hex = hex[6..].TrimStart('=');
         return hex.Length == 64 && hex.All(Uri.IsHexDigit) ? hex.ToUpperInvariant() : null;
     }
 
