@@ -235,10 +235,10 @@ internal sealed class WebDavClient : IDisposable
                 return true;
             }
         }
+        if (challenges.Count == 0) return false; // a bare 401: reported as an authentication error
         var offered = string.Join(", ", challenges.Select(c => c.Scheme).Distinct(StringComparer.OrdinalIgnoreCase));
-        throw new StorageConfigurationException(offered.Length == 0
-            ? "The server asked for authentication without saying how (no WWW-Authenticate header)."
-            : $"The server offers authentication '{offered}', which does not fit authentication={_mode.ToString().ToLowerInvariant()}.");
+        throw new StorageConfigurationException(
+            $"The server offers authentication '{offered}', which does not fit authentication={_mode.ToString().ToLowerInvariant()}.");
     }
 
     private async Task<T> RunAsync<T>(string operation, CancellationToken cancellationToken,

@@ -51,7 +51,7 @@ public sealed class WebDavStorageProvider : IStorageProvider, IStorageDiagnostic
         var path = Rooted(key);
         var folder = StorageKeys.ParentOf(path);
         var name = path[(folder.Length == 0 ? 0 : folder.Length + 1)..];
-        var temp = (folder.Length == 0 ? "" : folder + "/") + "." + name + PartialMarker +
+        var temp = (folder.Length == 0 ? "" : folder + "/") + "." + ShortName(name) + PartialMarker +
                    Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var tempUri = _client.Paths.File(temp);
         var finalUri = _client.Paths.File(path);
@@ -255,6 +255,22 @@ public sealed class WebDavStorageProvider : IStorageProvider, IStorageDiagnostic
         {
             _logger.LogDebug("WebDAV {Storage}: could not remove the partial upload: {Reason}", _storage.Name, ex.Message);
         }
+    }
+
+    /// <summary>The name for the temporary file, cut so that the temporary name stays within 255 bytes.</summary>
+    internal static string ShortName(string name)
+    {
+        const int maxBytes = 200;
+        if (System.Text.Encoding.UTF8.GetByteCount(name) <= maxBytes) return name;
+        var end = 0;
+        var bytes = 0;
+        foreach (var rune in name.EnumerateRunes())
+        {
+            if (bytes + rune.Utf8SequenceLength > maxBytes) break;
+            bytes += rune.Utf8SequenceLength;
+            end += rune.Utf16SequenceLength;
+        }
+        return name[..end];
     }
 
     /// <summary>Which response of a Depth 1 PROPFIND describes the folder itself (-1: none).</summary>

@@ -168,6 +168,45 @@ public abstract class WebDavProviderTests<TFixture>(TFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task A_cancelled_upload_leaves_no_temporary_file_on_the_server()
+    {
+        var provider = Provider();
+        await provider.PutAsync(Prefix + "/cancel/before.mp4", Generated(10, 1), null, Timeout());
+        const long length = 8L << 20;
+        using var content = new GeneratedStream(length, 2, gateAt: length / 2);
+        using var cts = new CancellationTokenSource();
+        var put = provider.PutAsync(Prefix + "/cancel/segment.mp4",
+            UploadSource.FromStream(length, _ => ValueTask.FromResult<Stream>(content)), null, cts.Token);
+        await Task.WhenAny(content.ReachedGate, put);
+        Assert.False(put.IsCompleted);
+        await cts.CancelAsync();
+        content.Abort();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => put);
+
+        // The server drops its own half-written body when it sees the connection end: wait for that, bounded.
+        var folder = Path.Combine(Fixture.ObjectsOnDisk, Prefix, "cancel");
+        string[] names = [];
+        for (var i = 0; i < 100; i++)
+        {
+            names = Directory.GetFiles(folder).Select(Path.GetFileName).ToArray()!;
+            if (names.Length == 1) break;
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+        Assert.Equal(["before.mp4"], names);
+    }
+
+    [Fact]
+    public async Task Diagnostics_report_the_root_folder_and_wrong_credentials()
+    {
+        var good = await Provider().DiagnoseAsync(Timeout());
+        Assert.All(good, r => Assert.True(r.Ok, r.Detail));
+        var options = Fixture.Options();
+        options.Password = "wrong";
+        var bad = await Provider(options).DiagnoseAsync(Timeout());
+        Assert.Contains(bad, r => !r.Ok);
+    }
+
+    [Fact]
     public async Task Throughput_and_memory_of_a_large_upload_are_reported()
     {
         var provider = Provider();
