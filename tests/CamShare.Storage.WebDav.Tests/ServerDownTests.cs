@@ -67,7 +67,7 @@ public abstract class ServerDownTests<TFixture>(TFixture fixture) : IClassFixtur
         finally
         {
             File.Delete(file);
-            if (fixture.ServerOutput.Length == 0) await fixture.StartServerAsync();
+            if (!fixture.IsServerRunning) await fixture.StartServerAsync();
         }
     }
 

@@ -56,8 +56,13 @@ public abstract class WebDavServerFixture : StorageProviderFixture
 
     protected abstract int Port { get; }
 
+    /// <summary>Whether the server this fixture started is running.</summary>
+    public bool IsServerRunning => _server is { HasExited: false };
+
     public async Task StartServerAsync()
     {
+        if (IsServerRunning) throw new InvalidOperationException("the server is already running");
+        if (_server is not null) await StopServerAsync();
         var (fileName, arguments) = Command;
         _server = ServerProcess.Start(fileName, arguments, workingDirectory: Base);
         try
