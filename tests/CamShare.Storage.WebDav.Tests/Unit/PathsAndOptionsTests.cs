@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace CamShare.Storage.WebDav.Tests.Unit;
@@ -95,5 +96,12 @@ public sealed class PathsAndOptionsTests
         var descriptor = Assert.Single(services.Select(s => s.ImplementationInstance).OfType<CamShare.Abstractions.StorageProviderDescriptor>());
         Assert.Equal("webdav", descriptor.Name);
         Assert.Equal(typeof(WebDavStorageOptions), descriptor.OptionsType);
+
+        // The host creates providers through the descriptor, with a logger from its container.
+        services.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>));
+        using var container = services.BuildServiceProvider();
+        var provider = descriptor.Create(container, new WebDavStorageOptions { BaseUrl = "https://nas.example/dav/" }, "nas");
+        Assert.IsType<WebDavStorageProvider>(provider);
+        ((IDisposable)provider).Dispose();
     }
 }
