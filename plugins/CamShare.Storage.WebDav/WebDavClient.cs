@@ -78,7 +78,8 @@ internal sealed class WebDavClient : IDisposable
             return await MultiStatus.ParseAsync(body, timeout.Token).ConfigureAwait(false);
         });
 
-    /// <summary>MKCOL; returns the status for 201 (created), 405 (exists) and 409 (parent missing).</summary>
+    /// <summary>MKCOL; returns the status for 201 (created), 405 (exists), 409 (parent missing) and 403 (refused,
+    /// or lost a race: Apache answers 403 when another request created the folder a moment earlier).</summary>
     public Task<HttpStatusCode> MkcolAsync(Uri uri, CancellationToken cancellationToken) =>
         RunAsync($"MKCOL {Describe(uri)}", cancellationToken, async timeout =>
         {
@@ -89,6 +90,7 @@ internal sealed class WebDavClient : IDisposable
                 HttpStatusCode.Created or HttpStatusCode.OK or HttpStatusCode.NoContent => HttpStatusCode.Created,
                 HttpStatusCode.MethodNotAllowed or HttpStatusCode.MovedPermanently => HttpStatusCode.MethodNotAllowed,
                 HttpStatusCode.Conflict => HttpStatusCode.Conflict,
+                HttpStatusCode.Forbidden => HttpStatusCode.Forbidden,
                 _ => throw WebDavErrors.FromResponse(response, $"MKCOL {Describe(uri)}"),
             };
         });

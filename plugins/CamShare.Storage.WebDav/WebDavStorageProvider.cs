@@ -56,11 +56,11 @@ public sealed class WebDavStorageProvider : IStorageProvider, IStorageDiagnostic
         var tempUri = _client.Paths.File(temp);
         var finalUri = _client.Paths.File(path);
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await EnsureFolderAsync(folder, cancellationToken).ConfigureAwait(false);
-        var tempMayExist = false;
+        var tempMayExist = true;
         try
         {
-            tempMayExist = true;
             if (!await TryPutAsync(tempUri, folder, source, progress, cancellationToken).ConfigureAwait(false))
             {
                 // The folder vanished behind the cache's back (another client, retention): create it again, once.
@@ -85,6 +85,9 @@ public sealed class WebDavStorageProvider : IStorageProvider, IStorageDiagnostic
             throw new StorageIntegrityException(
                 $"PUT '{key}': the server holds {stored.Length?.ToString() ?? "an unknown number of"} bytes, " +
                 $"{source.Length} were sent.");
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        _logger.LogDebug("WebDAV {Storage}: stored '{Key}', {Bytes} bytes in {Seconds:0.00} s", _storage.Name, key,
+            source.Length, elapsed.TotalSeconds);
         return ToStoredObject(key, stored);
     }
 
@@ -206,6 +209,14 @@ public sealed class WebDavStorageProvider : IStorageProvider, IStorageDiagnostic
                 {
                     parentMissing = true;
                     break;
+                }
+                if (status == HttpStatusCode.Forbidden)
+                {
+                    // Either a real refusal, or a concurrent MKCOL of the same folder won the race.
+                    var existing = await _client.PropfindAsync(_client.Paths.Collection(level), 0, cancellationToken).ConfigureAwait(false);
+                    if (existing is not { Count: > 0 } || !existing[0].IsCollection)
+                        throw new StorageAuthenticationException(
+                            $"MKCOL '{level}': the server answered 403 Forbidden: the user may not create folders here.");
                 }
                 _knownFolders.TryAdd(level, 0); // 201 created, 405 already there
             }

@@ -196,6 +196,32 @@ public abstract class WebDavProviderTests<TFixture>(TFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Parallel_puts_into_the_same_new_folders_all_succeed()
+    {
+        var provider = Provider();
+        var keys = Enumerable.Range(0, 8).Select(i => $"{Prefix}/cam {i % 2}/20240323/10/{i}.mp4").ToArray();
+        await Task.WhenAll(keys.Select((key, i) => provider.PutAsync(key, Generated(50_000 + i, 200 + i), null, Timeout())));
+        var listed = await ListAsync(provider, Prefix + "/");
+        Assert.Equal(keys.Order(StringComparer.Ordinal), listed.Select(o => o.Key).Order(StringComparer.Ordinal));
+        for (var i = 0; i < keys.Length; i++)
+            Assert.Equal(GeneratedStream.Md5Of(50_000 + i, 200 + i), await RemoteMd5Async(provider, keys[i]));
+    }
+
+    [Fact]
+    public async Task Without_a_root_folder_keys_live_directly_under_the_base_url()
+    {
+        var options = Fixture.Options();
+        options.RootFolder = null;
+        var provider = Provider(options);
+        var key = Prefix + "/top level.mp4";
+        await provider.PutAsync(key, Generated(321, 4), null, Timeout());
+        Assert.True(File.Exists(Path.Combine(Fixture.Data, key)));
+        Assert.Equal([key], (await ListAsync(provider, Prefix)).Select(o => o.Key));
+        await provider.DeleteAsync(key, Timeout());
+        Assert.False(File.Exists(Path.Combine(Fixture.Data, key)));
+    }
+
+    [Fact]
     public async Task Diagnostics_report_the_root_folder_and_wrong_credentials()
     {
         var good = await Provider().DiagnoseAsync(Timeout());
