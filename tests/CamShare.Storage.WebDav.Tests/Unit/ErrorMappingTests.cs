@@ -148,6 +148,33 @@ public sealed class ErrorMappingTests
     }
 
     [Fact]
+    public async Task Checksums_the_server_reports_after_the_move_are_returned()
+    {
+        using var provider = Provider(request => Task.FromResult(request.Method.Method switch
+        {
+            "MKCOL" => Status(405),
+            "PUT" or "MOVE" => Status(201),
+            "PROPFIND" => new HttpResponseMessage(HttpStatusCode.MultiStatus)
+            {
+                Content = new StringContent($"""
+                    <d:multistatus xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns"><d:response>
+                    <d:href>{request.RequestUri!.AbsoluteUri}</d:href><d:propstat><d:prop><d:resourcetype/>
+                    <d:getcontentlength>10</d:getcontentlength><d:getlastmodified>Sat, 23 Mar 2024 10:25:03 GMT</d:getlastmodified>
+                    <oc:checksums><oc:checksum>SHA1:a9993e364706816aba3e25717850c26c9cd0d89d MD5:900150983cd24fb0d6963f7d28e17f72</oc:checksum></oc:checksums>
+                    </d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response></d:multistatus>
+                    """, Encoding.UTF8, "application/xml"),
+            },
+            _ => Status(204),
+        }));
+        var stored = await provider.PutAsync("cam/a.mp4", Bytes(10), null, Ct);
+        Assert.Equal("cam/a.mp4", stored.Key);
+        Assert.Equal(10, stored.Size);
+        Assert.Equal(new DateTimeOffset(2024, 3, 23, 10, 25, 3, TimeSpan.Zero), stored.LastModified);
+        Assert.Equal("900150983cd24fb0d6963f7d28e17f72", stored.FindChecksum(ChecksumAlgorithms.Md5)?.Hex);
+        Assert.Equal("a9993e364706816aba3e25717850c26c9cd0d89d", stored.FindChecksum(ChecksumAlgorithms.Sha1)?.Hex);
+    }
+
+    [Fact]
     public void Long_names_are_cut_on_character_boundaries_for_the_temporary_name()
     {
         var name = string.Concat(Enumerable.Repeat("日本", 60)) + ".mp4"; // 364 bytes in UTF-8
