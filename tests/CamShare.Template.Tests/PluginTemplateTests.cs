@@ -16,6 +16,9 @@ public sealed class PluginTemplateTests(ITestOutputHelper output) : IDisposable
     private const string ProviderName = "acme";
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
 
+    // No compiler server or MSBuild nodes left running after the test: the machine is shared.
+    private const string NoServers = "--disable-build-servers";
+
     private readonly string _work = Path.Combine(Path.GetTempPath(), "camshare-template-" + Guid.NewGuid().ToString("N")[..12]);
     private bool _keepWork;
 
@@ -29,8 +32,8 @@ public sealed class PluginTemplateTests(ITestOutputHelper output) : IDisposable
         var environment = PrivatePackageFolder();
 
         // 1. The two packages a third party consumes, built from this checkout.
-        await DotnetAsync(_work, null, "pack", Path.Combine(RepoPaths.Root, "src", "CamShare.Abstractions"), "-o", feed, "-nologo");
-        await DotnetAsync(_work, null, "pack", Path.Combine(RepoPaths.Root, "tests", "CamShare.Storage.Conformance"), "-o", feed, "-nologo");
+        await DotnetAsync(_work, null, "pack", Path.Combine(RepoPaths.Root, "src", "CamShare.Abstractions"), "-o", feed, "-nologo", NoServers);
+        await DotnetAsync(_work, null, "pack", Path.Combine(RepoPaths.Root, "tests", "CamShare.Storage.Conformance"), "-o", feed, "-nologo", NoServers);
         Assert.True(File.Exists(Path.Combine(feed, "CamShare.Abstractions.1.0.0.nupkg")), Listing(feed));
         Assert.True(File.Exists(Path.Combine(feed, "CamShare.Storage.Conformance.1.0.0.nupkg")), Listing(feed));
 
@@ -43,10 +46,10 @@ public sealed class PluginTemplateTests(ITestOutputHelper output) : IDisposable
         Assert.True(File.Exists(Path.Combine(generated, testProject, PluginName + ".Tests.csproj")), Listing(generated));
 
         // 3. Restore (the CamShare packages from the feed, the rest from nuget.org), build, test.
-        var restore = new List<string> { "restore", testProject, "--source", feed, "--source", "https://api.nuget.org/v3/index.json" };
+        var restore = new List<string> { "restore", testProject, "--source", feed, "--source", "https://api.nuget.org/v3/index.json", NoServers };
         if (GlobalPackagesFolder() is { } shared) restore.Add($"-p:RestoreAdditionalProjectFallbackFolders={shared}");
         await DotnetAsync(generated, environment, [.. restore]);
-        await DotnetAsync(generated, environment, "build", testProject, "--no-restore", "-warnaserror", "-nologo");
+        await DotnetAsync(generated, environment, "build", testProject, "--no-restore", "-warnaserror", "-nologo", NoServers);
 
         var results = Path.Combine(_work, "results");
         var test = await RunAsync(generated, environment, "test", testProject, "--no-build", "-nologo",
@@ -64,7 +67,7 @@ public sealed class PluginTemplateTests(ITestOutputHelper output) : IDisposable
         // 4. The plugin folder as camshare expects it: <plugins>/<Name>/<Name>.dll, without the contract assembly.
         var pluginFolder = Path.Combine(pluginsFolder, PluginName);
         await DotnetAsync(generated, environment, "publish", Path.Combine("src", PluginName), "--no-build", "-c", "Debug",
-            "-o", pluginFolder, "-nologo");
+            "-o", pluginFolder, "-nologo", NoServers);
         Assert.True(File.Exists(Path.Combine(pluginFolder, PluginName + ".dll")), Listing(pluginFolder));
         Assert.False(File.Exists(Path.Combine(pluginFolder, "CamShare.Abstractions.dll")),
             "the contract must come from the host, not from the plugin's folder:\n" + Listing(pluginFolder));
