@@ -148,7 +148,7 @@ public sealed class ExampleStorageProvider : IStorageProvider
     {
         try
         {
-            File.Delete(path);
+            if (File.Exists(path)) File.Delete(path);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
