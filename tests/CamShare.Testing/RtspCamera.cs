@@ -29,12 +29,14 @@ public sealed class RtspCamera : IAsyncDisposable
 
     public string Output => _process?.Output ?? "";
 
+    /// <param name="gop">Frames between key frames: short by default so that clock-aligned cuts land close to the boundary.</param>
     public static async Task<RtspCamera> StartAsync(string? user = null, string? password = null, string auth = "digest",
-        int fps = 15, bool audio = true)
+        int fps = 15, int gop = 5, bool audio = true)
     {
         var port = FreePort.Next();
         var args = new List<string> { Script, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--path", "/stream",
-            "--fps", fps.ToString(System.Globalization.CultureInfo.InvariantCulture), "--auth", auth };
+            "--fps", fps.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--gop", gop.ToString(System.Globalization.CultureInfo.InvariantCulture), "--auth", auth };
         if (user is not null) args.AddRange(["--user", user, "--password", password ?? ""]);
         if (!audio) args.Add("--no-audio");
         var camera = new RtspCamera(port, "/stream", [.. args]);
