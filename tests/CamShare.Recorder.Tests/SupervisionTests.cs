@@ -47,11 +47,15 @@ public sealed class SupervisionTests
         host.AssertNoSecrets();
     }
 
-    [Fact(Timeout = 120_000)]
-    public async Task Frozen_camera_is_detected_and_ffmpeg_restarted()
+    [Theory(Timeout = 120_000)]
+    [InlineData(2, 30, "ffmpeg exited")]                   // ffmpeg's RTSP socket timeout notices first
+    [InlineData(60, 4, "ffmpeg stalled (no new data for 4 s)")] // the watchdog notices first
+    public async Task Frozen_camera_is_detected_and_ffmpeg_restarted(int rtspTimeout, int stallTimeout, string expected)
     {
         await using var camera = await RtspCamera.StartAsync(EngineHarness.User, EngineHarness.Password);
         await using var host = EngineHarness.Create(camera);
+        host.Camera.RtspTimeoutSeconds = rtspTimeout;
+        host.Camera.StallTimeoutSeconds = stallTimeout;
         host.Start();
         await host.WaitForObjectsAsync(1, TimeSpan.FromSeconds(40));
         var firstPid = host.Recorder.FfmpegPid;
@@ -61,7 +65,9 @@ public sealed class SupervisionTests
         var frozen = Stopwatch.StartNew();
         await host.WaitUntilAsync(() => Task.FromResult(host.Logs.Matching("restarting in").Any()), TimeSpan.FromSeconds(40),
             "the timeout or the watchdog to end the frozen ffmpeg");
-        Output?.WriteLine($"freeze → ffmpeg ended in {frozen.Elapsed.TotalSeconds:0.0} s: {host.Logs.Matching("restarting in").First().Message}");
+        var restart = host.Logs.Matching("restarting in").First().Message;
+        Output?.WriteLine($"freeze → ffmpeg ended in {frozen.Elapsed.TotalSeconds:0.0} s: {restart}");
+        Assert.Contains(expected, restart);
         Assert.False(ProcessSignals.Exists(firstPid.Value) && IsFfmpeg(firstPid.Value), "the frozen ffmpeg is still running");
 
         camera.Thaw();

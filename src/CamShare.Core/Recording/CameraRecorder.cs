@@ -158,7 +158,7 @@ public sealed class CameraRecorder
                 _logger.LogInformation("{Camera}: ffmpeg stopped (exit code {Code})", _camera.Name, process.ExitCode);
                 return null;
             }
-            return (what ?? $"exited (exit code {process.ExitCode})", tail.Reason());
+            return (what ?? $"exited (exit code {process.ExitCode})", tail.Reason(process.ExitCode));
         }
         finally
         {

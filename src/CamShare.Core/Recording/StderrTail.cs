@@ -17,13 +17,15 @@ internal sealed class StderrTail(int capacity = 20)
 
     public IReadOnlyList<string> Lines { get { lock (_lock) return _lines.ToArray(); } }
 
-    /// <summary>The most telling recent line: the last error, else the last warning, else the last line.</summary>
-    public string Reason()
+    /// <summary>The most telling recent line: the last error, else the last warning; for a clean exit without
+    /// either, the camera ended the stream (ffmpeg 5.1 exits with 0 when the camera goes away).</summary>
+    public string Reason(int exitCode)
     {
         var lines = Lines;
         var pick = lines.LastOrDefault(l => l.Contains("[error]", StringComparison.Ordinal) || l.Contains("[fatal]", StringComparison.Ordinal))
-                   ?? lines.LastOrDefault(l => l.Contains("[warning]", StringComparison.Ordinal) && !l.Contains("Timestamps are unset", StringComparison.Ordinal))
-                   ?? lines.LastOrDefault();
-        return pick?.Trim() ?? "no output";
+                   ?? lines.LastOrDefault(l => l.Contains("[warning]", StringComparison.Ordinal) && !l.Contains("Timestamps are unset", StringComparison.Ordinal));
+        if (pick is not null) return pick.Trim();
+        if (exitCode == 0) return "the camera ended the stream (no error reported)";
+        return lines.LastOrDefault()?.Trim() ?? "no output";
     }
 }
