@@ -26,6 +26,7 @@ public sealed class CameraRecorder
     private readonly TimeProvider _time;
     private readonly SecretRedactor _redactor;
     private readonly MediaProbe _probe;
+    private readonly HashSet<string> _handled = new(StringComparer.Ordinal); // admitted or quarantined by this recorder
     private StreamInfo? _streams;
     private volatile Process? _ffmpeg;
     private int _runs;
@@ -258,6 +259,7 @@ public sealed class CameraRecorder
         var path = Path.Combine(_rec, listed.Name);
         if (!File.Exists(path) || _spool.Contains(_camera.Name, listed.Name)) return;
         var info = new FileInfo(path);
+        _handled.Add(listed.Name);
         _logger.LogInformation("{Camera}: segment {File} closed ({Seconds} s, {Size:0.0} MB)", _camera.Name, listed.Name,
             listed.Seconds is { } s ? s.ToString("0.0", CultureInfo.InvariantCulture) : "?", info.Length / 1048576.0);
         await _admit(_camera, path, cancellationToken).ConfigureAwait(false);
@@ -312,13 +314,15 @@ public sealed class CameraRecorder
         foreach (var path in Directory.EnumerateFiles(_rec, "*.mp4").Order(StringComparer.Ordinal).ToList())
         {
             var fileName = Path.GetFileName(path);
-            if (_spool.Contains(_camera.Name, fileName)) continue;
+            // Order matters: a finished segment leaves the spool only after its file is gone from rec/.
+            if (_handled.Contains(fileName) || _spool.Contains(_camera.Name, fileName) || !File.Exists(path)) continue;
             var check = await _probe.CheckSegmentAsync(path, cancellationToken).ConfigureAwait(false);
             if (check.Playable)
             {
                 _logger.LogWarning("{Camera}: segment {File} was cut off ({Seconds:0.0} s, {Size:0.0} MB) but is playable; uploading it",
                     _camera.Name, fileName, check.DurationSeconds, new FileInfo(path).Length / 1048576.0);
                 await _admit(_camera, path, cancellationToken).ConfigureAwait(false);
+                _handled.Add(fileName);
             }
             else
             {
@@ -328,6 +332,7 @@ public sealed class CameraRecorder
                     _camera.Name, fileName, check.Reason);
             }
         }
+        _handled.RemoveWhere(name => !File.Exists(Path.Combine(_rec, name))); // gone from rec/: can never be a leftover
     }
 
     private async Task ProbeStreamsAsync(CancellationToken cancellationToken)
