@@ -73,7 +73,14 @@ public sealed class CamShareEngine : IAsyncDisposable
 
         using var uploads = CancellationTokenSource.CreateLinkedTokenSource(_crash.Token);
         var uploadLogger = _loggerFactory.CreateLogger("CamShare.Upload");
-        foreach (var name in _settings.Cameras.SelectMany(c => c.Destinations).Distinct(StringComparer.Ordinal))
+        // Destinations of the cameras, plus any a journaled segment still waits for (a camera may have been removed).
+        var wanted = _settings.Cameras.SelectMany(c => c.Destinations)
+            .Concat(live.SelectMany(s => s.Added.Destinations ?? []))
+            .Distinct(StringComparer.Ordinal).ToList();
+        foreach (var missing in wanted.Where(d => !_storages.ContainsKey(d)))
+            _logger.LogWarning("Spool: segments wait for destination '{Destination}', which is no longer configured; they stay in the spool until it returns or the spool cap drops them",
+                missing);
+        foreach (var name in wanted.Where(_storages.ContainsKey))
             _queues[name] = new DestinationQueue(name, _storages[name], spool,
                 s => KeyTemplate.Render(_settings.KeyTemplate, s.Camera, s.FileName, s.Start), Options.Pipeline, uploadLogger, _time);
         spool.DescribeDestination = d => _queues.TryGetValue(d, out var q) ? q.Describe() : $"'{d}' is not configured";
@@ -90,8 +97,10 @@ public sealed class CamShareEngine : IAsyncDisposable
             _recorders.Count, _queues.Count, root);
 
         // Each camera on its own task: a failing or slow camera never delays another.
-        await Task.WhenAll(_recorders.Select(r => Task.Run(() => SuperviseAsync(r, stopping, uploads.Token), CancellationToken.None)))
-            .ConfigureAwait(false);
+        var recording = Task.WhenAll(_recorders.Select(r => Task.Run(() => SuperviseAsync(r, stopping, uploads.Token), CancellationToken.None)));
+        var stopped = Task.Delay(Timeout.Infinite, stopping).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var crashed = Task.Delay(Timeout.Infinite, _crash.Token).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await Task.WhenAll(recording, Task.WhenAny(stopped, crashed)).ConfigureAwait(false); // with no camera: still drain the journal until stopped
         if (_crash.IsCancellationRequested) return;
 
         foreach (var queue in _queues.Values) queue.Complete();

@@ -68,3 +68,62 @@ public sealed class EngineTests
     private static int CountObjects(LocalStorageProvider storage, string prefix) =>
         storage.ListAsync(prefix, CancellationToken.None).ToBlockingEnumerable().Count();
 }
+
+/// <summary>A graceful stop while uploads are slow: the engine returns after its grace period and the next start
+/// finishes the job, each segment once.</summary>
+public sealed class ShutdownTests
+{
+    [Fact(Timeout = 120_000)]
+    public async Task Stop_with_uploads_in_flight_returns_after_the_grace_and_the_next_start_delivers_them()
+    {
+        var root = EngineHarness.NewRoot();
+        var logs = new CapturingLogger();
+        try
+        {
+            var local = new LocalStorageProvider(new LocalStorageOptions { Path = Path.Combine(root, "storage") });
+            var slow = new FaultInjectingStorage(local) { Delay = TimeSpan.FromMinutes(10) };
+            var settings = new CamShareSettings
+            {
+                Cameras = [new CameraSettings { Name = "demo", Url = "demo:", SegmentSeconds = 2, Destinations = ["nas"] }],
+                Spool = new SpoolSettings { Path = Path.Combine(root, "spool") },
+            };
+            var options = new CamShareEngineOptions { ShutdownGrace = TimeSpan.FromSeconds(2) };
+            using (var stop = new CancellationTokenSource())
+            await using (var engine = new CamShareEngine(settings, new Dictionary<string, IStorageProvider> { ["nas"] = slow }, logs.CreateFactory()) { Options = options })
+            {
+                var run = engine.RunAsync(stop.Token);
+                while (logs.Matching(" closed (").Count() < 2) await Task.Delay(100, TestContext.Current.CancellationToken);
+                await stop.CancelAsync();
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                await run.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+                TestContext.Current.TestOutputHelper?.WriteLine($"stop took {watch.Elapsed.TotalSeconds:0.0} s");
+            }
+            Assert.Empty(local.ListAsync("", TestContext.Current.CancellationToken).ToBlockingEnumerable(TestContext.Current.CancellationToken));
+            var closed = logs.Matching(" closed (").Count();
+            Assert.True(closed >= 3, $"{closed} segments (2 + the last one finalised at the stop)");
+            Assert.Single(logs.Matching($"stopped; {closed} segment(s) wait in the spool"));
+
+            var healthy = new FaultInjectingStorage(local);
+            settings.Cameras.Clear(); // a start without cameras still drains the journal
+            using var stop2 = new CancellationTokenSource();
+            await using var engine2 = new CamShareEngine(settings, new Dictionary<string, IStorageProvider> { ["nas"] = healthy }, logs.CreateFactory());
+            var run2 = engine2.RunAsync(stop2.Token);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (local.ListAsync("", TestContext.Current.CancellationToken).ToBlockingEnumerable(TestContext.Current.CancellationToken).Count() < closed)
+            {
+                Assert.True(DateTime.UtcNow < deadline, logs.AllText);
+                Assert.False(run2.IsCompleted, "the engine must keep running without cameras until stopped");
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+            await stop2.CancelAsync();
+            await run2.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            Assert.Equal(closed, healthy.PutCalls);
+            Assert.Empty(Directory.EnumerateFiles(Path.Combine(root, "spool", "demo", "rec")));
+        }
+        finally
+        {
+            EngineHarness.KillStrayFfmpeg(root);
+            Directory.Delete(root, true);
+        }
+    }
+}

@@ -38,6 +38,9 @@ public sealed class FaultInjectingStorage(IStorageProvider inner) : IStorageProv
     /// <summary>Called after a successful inner put, before returning (e.g. to simulate the host dying there).</summary>
     public Action<string>? AfterInnerPut { get; set; }
 
+    /// <summary>While set, puts wait (cancellably) before uploading: a slow link.</summary>
+    public TimeSpan Delay { get; set; }
+
     public int PutCalls => Volatile.Read(ref _puts);
 
     /// <summary>Key → MD5 of the bytes of every successful inner put, in order.</summary>
@@ -48,6 +51,7 @@ public sealed class FaultInjectingStorage(IStorageProvider inner) : IStorageProv
         Interlocked.Increment(ref _puts);
         if (AuthenticationBroken) throw new StorageAuthenticationException("injected: access denied for user 'tester'");
         if (Unreachable) throw new StorageUnreachableException("injected: connection refused");
+        if (Delay > TimeSpan.Zero) await Task.Delay(Delay, cancellationToken);
         if (Take(ref _failBefore)) throw new StorageTransientException("injected: failure before upload");
         var stored = await inner.PutAsync(key, source, progress, cancellationToken);
         await using (var s = await source.OpenAsync(cancellationToken))

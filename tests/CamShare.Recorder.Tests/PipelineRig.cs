@@ -15,7 +15,7 @@ public sealed class PipelineRig : IAsyncDisposable
     private readonly List<Task> _runs = [];
 
     public PipelineRig(string? root = null, long maxSizeMb = 0, PipelineOptions? options = null, CapturingLogger? logs = null,
-        params string[] destinations)
+        bool keepLocal = false, params string[] destinations)
     {
         Root = root ?? EngineHarness.NewRoot();
         Logs = logs ?? new CapturingLogger();
@@ -24,7 +24,7 @@ public sealed class PipelineRig : IAsyncDisposable
         var factory = Logs.CreateFactory();
         Journal = SegmentJournal.Open(Path.Combine(SpoolPath, SegmentSpool.JournalFileName), factory.CreateLogger("CamShare.Spool"), out var live);
         Live = live;
-        Spool = new SegmentSpool(new SpoolSettings { Path = SpoolPath, MaxSizeMb = maxSizeMb }, Journal, factory.CreateLogger("CamShare.Spool"), TimeProvider.System);
+        Spool = new SegmentSpool(new SpoolSettings { Path = SpoolPath, MaxSizeMb = maxSizeMb, KeepLocal = keepLocal }, Journal, factory.CreateLogger("CamShare.Spool"), TimeProvider.System);
         foreach (var d in Destinations)
         {
             var storage = new FaultInjectingStorage(new LocalStorageProvider(new LocalStorageOptions { Path = Path.Combine(Root, "storage-" + d) }));

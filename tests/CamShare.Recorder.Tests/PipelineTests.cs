@@ -117,6 +117,20 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public async Task Keep_local_moves_the_verified_segment_aside_and_closes_its_journal_entry()
+    {
+        await using var rig = new PipelineRig(keepLocal: true, destinations: ["nas", "cloud"]);
+        rig.Start();
+        var path = rig.WriteSegment(T0, 20_000);
+        var segment = (await rig.AdmitAsync(path))!;
+        await PipelineRig.WaitUntilAsync(() => segment.IsGone, TimeSpan.FromSeconds(10), "both destinations");
+        Assert.False(File.Exists(path));
+        Assert.True(File.Exists(Path.Combine(rig.SpoolPath, PipelineRig.Camera, "kept", segment.FileName)));
+        Assert.Empty(rig.JournalLive());
+        Assert.Single(rig.Logs.Matching("kept in kept/ (all 2 destination(s) verified)"));
+    }
+
+    [Fact]
     public async Task Restart_resumes_only_the_destinations_that_have_not_verified()
     {
         var root = EngineHarness.NewRoot();

@@ -45,6 +45,9 @@ public sealed class RecordingTests
             Assert.True(gap <= 1.0, $"gap of {gap:0.00} s between {segments[i - 1].Key} and {segments[i].Key}");
         }
         host.AssertSpoolEmpty();
+        Assert.Empty(host.Logs.Matching("cut off")); // the last segment too was finalised and listed by the graceful stop
+        Assert.Equal(objects.Count, host.Logs.Matching(" closed (").Count());
+        Assert.NotEmpty(host.Logs.Matching("ffmpeg stopped (exit code 255)"));
         Assert.NotEmpty(host.Logs.Matching("verified (size+md5)"));
         Assert.NotEmpty(host.Logs.Matching("local file removed"));
         Assert.NotEmpty(host.Logs.Matching("rtsp://***@")); // ffmpeg did print the URL, and it was scrubbed
