@@ -32,6 +32,7 @@ public sealed class CamShareEngine : IAsyncDisposable
     private readonly List<CameraRecorder> _recorders = [];
     private readonly Dictionary<string, DestinationQueue> _queues = new(StringComparer.Ordinal);
     private SegmentJournal? _journal;
+    private FileStream? _spoolLock;
     private int _started;
 
     /// <param name="settings">Validated settings (passwords already resolved).</param>
@@ -67,6 +68,7 @@ public sealed class CamShareEngine : IAsyncDisposable
         Validate();
         var root = Path.GetFullPath(_settings.Spool.Path);
         Directory.CreateDirectory(root);
+        _spoolLock = LockSpool(root);
         var spoolSettings = new SpoolSettings { Path = root, MaxSizeMb = _settings.Spool.MaxSizeMb, KeepLocal = _settings.Spool.KeepLocal };
         _journal = SegmentJournal.Open(Path.Combine(root, SegmentSpool.JournalFileName), _loggerFactory.CreateLogger("CamShare.Spool"), out var live);
         var spool = new SegmentSpool(spoolSettings, _journal, _loggerFactory.CreateLogger("CamShare.Spool"), _time);
@@ -113,6 +115,7 @@ public sealed class CamShareEngine : IAsyncDisposable
         try { await drained.ConfigureAwait(false); } catch (OperationCanceledException) { }
         var left = spool.Pending.Count;
         _journal.Dispose();
+        _spoolLock.Dispose();
         _logger.LogInformation("CamShare: stopped; {Count} segment(s) wait in the spool for the next start", left);
     }
 
@@ -151,6 +154,19 @@ public sealed class CamShareEngine : IAsyncDisposable
                 queue.Enqueue(segment);
     }
 
+    // Two hosts on one spool would upload and delete each other's segments. The lock dies with the process.
+    private static FileStream LockSpool(string root)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(root, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new InvalidOperationException($"the spool {root} is in use by another CamShare process", ex);
+        }
+    }
+
     private void Validate()
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -168,12 +184,14 @@ public sealed class CamShareEngine : IAsyncDisposable
     internal void SimulateCrash()
     {
         _journal?.Kill();
+        _spoolLock?.Dispose(); // the kernel would release it
         _crash.Cancel();
     }
 
     public ValueTask DisposeAsync()
     {
         _journal?.Dispose();
+        _spoolLock?.Dispose();
         _crash.Dispose();
         return ValueTask.CompletedTask;
     }

@@ -118,6 +118,17 @@ public sealed class ShutdownTests
             await stop2.CancelAsync();
             await run2.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
             Assert.Equal(closed, healthy.PutCalls);
+
+            // While one host runs on a spool, a second one refuses it.
+            using var stop3 = new CancellationTokenSource();
+            await using var holder = new CamShareEngine(settings, new Dictionary<string, IStorageProvider> { ["nas"] = healthy }, logs.CreateFactory());
+            var run3 = holder.RunAsync(stop3.Token);
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+            await using var intruder = new CamShareEngine(settings, new Dictionary<string, IStorageProvider> { ["nas"] = healthy }, logs.CreateFactory());
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => intruder.RunAsync(TestContext.Current.CancellationToken));
+            Assert.Contains("in use by another CamShare process", refused.Message);
+            await stop3.CancelAsync();
+            await run3.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
             Assert.Empty(Directory.EnumerateFiles(Path.Combine(root, "spool", "demo", "rec")));
         }
         finally
