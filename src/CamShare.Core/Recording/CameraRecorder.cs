@@ -262,7 +262,16 @@ public sealed class CameraRecorder
         _handled.Add(listed.Name);
         _logger.LogInformation("{Camera}: segment {File} closed ({Seconds} s, {Size:0.0} MB)", _camera.Name, listed.Name,
             listed.Seconds is { } s ? s.ToString("0.0", CultureInfo.InvariantCulture) : "?", info.Length / 1048576.0);
-        await _admit(_camera, path, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _admit(_camera, path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Keep recording; the file stays in rec/ and is looked at again as a leftover after this ffmpeg run.
+            _handled.Remove(listed.Name);
+            _logger.LogError("{Camera}: could not take segment {File} into the spool: {Error}", _camera.Name, listed.Name, ex.Message);
+        }
     }
 
     /// <summary>
