@@ -47,6 +47,49 @@ public sealed class JournalTests
     }
 }
 
+public sealed class JournalCompactionTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 23, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task A_long_running_journal_is_compacted()
+    {
+        await using var rig = new PipelineRig();
+        rig.Spool.CompactEvery = 6;
+        rig.Start();
+        var segments = new List<CamShare.Core.Spool.SpoolSegment>();
+        for (var i = 0; i < 12; i++) segments.Add((await rig.AdmitAsync(rig.WriteSegment(T0.AddMinutes(5 * i), 1000)))!);
+        await PipelineRig.WaitUntilAsync(() => segments.All(s => s.IsGone), TimeSpan.FromSeconds(20), "all segments");
+
+        // 12 segments x 3 records were written; compaction keeps the file short.
+        Assert.InRange(File.ReadAllLines(rig.Journal.Path).Length, 0, 8);
+        Assert.Empty(rig.JournalLive());
+    }
+
+    [Fact]
+    public async Task Compaction_keeps_pending_segments_with_their_verified_destinations()
+    {
+        await using var rig = new PipelineRig(destinations: ["nas", "cloud"]);
+        rig.Spool.CompactEvery = 1;
+        rig.Storages["cloud"].Unreachable = true;
+        rig.Start();
+        var waiting = (await rig.AdmitAsync(rig.WriteSegment(T0, 1000)))!;
+        await PipelineRig.WaitUntilAsync(() => waiting.IsVerified("nas"), TimeSpan.FromSeconds(10), "nas");
+        var other = (await rig.Spool.AdmitAsync(PipelineRig.Camera, rig.WriteSegment(T0.AddMinutes(5), 1000), ["nas"], CancellationToken.None))!;
+        rig.Queues["nas"].Enqueue(other);
+        await PipelineRig.WaitUntilAsync(() => other.IsGone, TimeSpan.FromSeconds(10), "other removed");
+
+        var state = Assert.Single(rig.JournalLive()); // compacted when 'other' was removed: only 'waiting' remains
+        Assert.Equal(waiting.FileName, state.Added.File);
+        Assert.Equal(waiting.Md5, state.Added.Md5);
+        Assert.Equal(["nas", "cloud"], state.Added.Destinations);
+        Assert.True(state.Verified.ContainsKey("nas"));
+        Assert.False(state.Verified.ContainsKey("cloud"));
+        Assert.Equal(2, File.ReadAllLines(rig.Journal.Path).Length);
+        Assert.True(File.Exists(waiting.Path));
+    }
+}
+
 public sealed class NamingTests
 {
     [Fact]

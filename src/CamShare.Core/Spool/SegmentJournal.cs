@@ -29,6 +29,30 @@ public sealed class SegmentJournal : IDisposable
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         live = Fold(ReadRecords(path, logger));
+        WriteCompacted(path, live);
+        var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        return new SegmentJournal(path, stream);
+    }
+
+    /// <summary>Records appended since the journal was last compacted.</summary>
+    public int AppendsSinceCompaction { get; private set; }
+
+    /// <summary>Replaces the journal with just <paramref name="live"/> (new file, fsync, rename). The caller makes
+    /// sure no state change happens meanwhile (the spool holds its lock).</summary>
+    public void Compact(IEnumerable<JournalState> live)
+    {
+        lock (_lock)
+        {
+            if (_dead || _stream is null) throw new ObjectDisposedException(nameof(SegmentJournal), "the journal is closed");
+            WriteCompacted(Path, live);
+            _stream.Dispose(); // the old file, already replaced by the rename
+            _stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read);
+            AppendsSinceCompaction = 0;
+        }
+    }
+
+    private static void WriteCompacted(string path, IEnumerable<JournalState> live)
+    {
         var temp = path + ".compact";
         using (var output = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
@@ -39,8 +63,6 @@ public sealed class SegmentJournal : IDisposable
         }
         File.Move(temp, path, overwrite: true);
         FsyncDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-        var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
-        return new SegmentJournal(path, stream);
     }
 
     /// <summary>Appends one record durably (written and fsynced before returning).</summary>
@@ -53,6 +75,7 @@ public sealed class SegmentJournal : IDisposable
             if (_dead || _stream is null) throw new ObjectDisposedException(nameof(SegmentJournal), "the journal is closed");
             _stream.Write(bytes);
             _stream.Flush(flushToDisk: true);
+            AppendsSinceCompaction++;
         }
     }
 

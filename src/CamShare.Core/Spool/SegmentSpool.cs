@@ -34,6 +34,9 @@ public sealed class SegmentSpool
 
     public string Root => _settings.Path;
 
+    /// <summary>Compact the journal once this many records were appended (it is also compacted at every start).</summary>
+    public int CompactEvery { get; set; } = 10_000;
+
     /// <summary>Explains why a destination has not taken a segment yet (for drop messages); set by the engine.</summary>
     public Func<string, string>? DescribeDestination { get; set; }
 
@@ -138,6 +141,7 @@ public sealed class SegmentSpool
             _journal.Append(Record(JournalRecord.Removed, segment));
             segment.IsGone = true;
             _segments.Remove((segment.Camera, segment.FileName));
+            CompactIfDue();
         }
         _logger.LogInformation("{Camera}: segment {File} local file {What} (all {Count} destination(s) verified)",
             segment.Camera, segment.FileName, _settings.KeepLocal ? "kept in " + KeptFolder + "/" : "removed", segment.Destinations.Count);
@@ -176,10 +180,27 @@ public sealed class SegmentSpool
             _journal.Append(Record(JournalRecord.Dropped, segment, reason: reason));
             segment.IsGone = true;
             _segments.Remove((segment.Camera, segment.FileName));
+            CompactIfDue();
         }
         _logger.LogWarning("{Camera}: dropped segment {File} ({Size:0.0} MB) never uploaded to {Missing}: {Reason}",
             segment.Camera, segment.FileName, segment.Size / 1048576.0,
             string.Join(", ", segment.Destinations.Where(d => !segment.IsVerified(d))), reason);
+    }
+
+    // Called with _lock held, so no state change slips between the snapshot and the rename.
+    private void CompactIfDue()
+    {
+        if (_journal.AppendsSinceCompaction < CompactEvery) return;
+        _journal.Compact(_segments.Values.OrderBy(s => s.Start).Select(s =>
+        {
+            var state = new JournalState(new JournalRecord
+            {
+                Op = JournalRecord.Added, Camera = s.Camera, File = s.FileName, At = s.Start, Size = s.Size, Md5 = s.Md5,
+                Destinations = s.Destinations,
+            });
+            foreach (var (dest, key) in s.Verified) state.Verified[dest] = key;
+            return state;
+        }).ToList());
     }
 
     private JournalRecord Record(string op, SpoolSegment segment, string? destination = null, string? key = null, string? reason = null) =>
