@@ -1,0 +1,198 @@
+using CamShare.Abstractions;
+using CamShare.Core.Configuration;
+using CamShare.Core.Pipeline;
+using CamShare.Core.Recording;
+using CamShare.Core.Spool;
+using Microsoft.Extensions.Logging;
+
+namespace CamShare.Core;
+
+/// <summary>Engine knobs that are not part of the configuration file.</summary>
+public sealed class CamShareEngineOptions
+{
+    public RecorderOptions Recorder { get; set; } = new();
+    public PipelineOptions Pipeline { get; set; } = new();
+
+    /// <summary>After the cameras stopped, how long uploads in flight may still finish; the rest waits in the journal.</summary>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>
+/// Records every camera and uploads every finished segment to each of its destinations, exactly once per
+/// destination, resuming from the spool's journal after any stop or crash.
+/// </summary>
+public sealed class CamShareEngine : IAsyncDisposable
+{
+    private readonly CamShareSettings _settings;
+    private readonly IReadOnlyDictionary<string, IStorageProvider> _storages;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _crash = new();
+    private readonly List<CameraRecorder> _recorders = [];
+    private readonly Dictionary<string, DestinationQueue> _queues = new(StringComparer.Ordinal);
+    private SegmentJournal? _journal;
+    private FileStream? _spoolLock;
+    private int _started;
+
+    /// <param name="settings">Validated settings (passwords already resolved).</param>
+    /// <param name="storages">Providers by storage name; every camera destination must be among them.</param>
+    /// <param name="loggerFactory">Where log lines go.</param>
+    /// <param name="time">Clock and timers (tests may pass a fake).</param>
+    public CamShareEngine(CamShareSettings settings, IReadOnlyDictionary<string, IStorageProvider> storages,
+        ILoggerFactory loggerFactory, TimeProvider? time = null)
+    {
+        _settings = settings;
+        _storages = storages;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger("CamShare.Engine");
+        _time = time ?? TimeProvider.System;
+    }
+
+    public CamShareEngineOptions Options { get; init; } = new();
+
+    /// <summary>One recorder per camera (filled when <see cref="RunAsync"/> starts).</summary>
+    public IReadOnlyList<CameraRecorder> Recorders => _recorders;
+
+    /// <summary>One upload queue per destination in use (filled when <see cref="RunAsync"/> starts).</summary>
+    public IReadOnlyDictionary<string, DestinationQueue> Destinations => _queues;
+
+    /// <summary>
+    /// Resumes the journal, starts every camera and destination queue, and runs until <paramref name="stopping"/>
+    /// fires; then stops each ffmpeg gracefully, queues the final segments, lets uploads in flight finish within
+    /// <see cref="CamShareEngineOptions.ShutdownGrace"/>, and returns. Unfinished work stays in the journal.
+    /// </summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0) throw new InvalidOperationException("the engine runs only once");
+        Validate();
+        var root = Path.GetFullPath(_settings.Spool.Path);
+        Directory.CreateDirectory(root);
+        _spoolLock = LockSpool(root);
+        var spoolSettings = new SpoolSettings { Path = root, MaxSizeMb = _settings.Spool.MaxSizeMb, KeepLocal = _settings.Spool.KeepLocal };
+        _journal = SegmentJournal.Open(Path.Combine(root, SegmentSpool.JournalFileName), _loggerFactory.CreateLogger("CamShare.Spool"), out var live);
+        var spool = new SegmentSpool(spoolSettings, _journal, _loggerFactory.CreateLogger("CamShare.Spool"), _time);
+
+        using var uploads = CancellationTokenSource.CreateLinkedTokenSource(_crash.Token);
+        var uploadLogger = _loggerFactory.CreateLogger("CamShare.Upload");
+        // Destinations of the cameras, plus any a journaled segment still waits for (a camera may have been removed).
+        var wanted = _settings.Cameras.SelectMany(c => c.Destinations)
+            .Concat(live.SelectMany(s => s.Added.Destinations ?? []))
+            .Distinct(StringComparer.Ordinal).ToList();
+        foreach (var missing in wanted.Where(d => !_storages.ContainsKey(d)))
+            _logger.LogWarning("Spool: segments wait for destination '{Destination}', which is no longer configured; they stay in the spool until it returns or the spool cap drops them",
+                missing);
+        foreach (var name in wanted.Where(_storages.ContainsKey))
+            _queues[name] = new DestinationQueue(name, _storages[name], spool,
+                s => KeyTemplate.Render(_settings.KeyTemplate, s.Camera, s.FileName, s.Start), Options.Pipeline, uploadLogger, _time);
+        spool.DescribeDestination = d => _queues.TryGetValue(d, out var q) ? q.Describe() : $"'{d}' is not configured";
+        var queueTasks = _queues.Values.Select(q => q.RunAsync(uploads.Token)).ToList();
+
+        foreach (var segment in spool.Restore(live))
+            Enqueue(segment);
+
+        var recorderLogger = _loggerFactory.CreateLogger("CamShare.Recorder");
+        foreach (var camera in _settings.Cameras)
+            _recorders.Add(new CameraRecorder(camera, spool, (c, path, ct) => AdmitAsync(spool, c, path, ct), Options.Recorder,
+                recorderLogger, _time) { Crash = _crash.Token });
+        _logger.LogInformation("CamShare: recording {Cameras} camera(s) to {Destinations} destination(s), spool {Spool}",
+            _recorders.Count, _queues.Count, root);
+
+        // Each camera on its own task: a failing or slow camera never delays another.
+        var recording = Task.WhenAll(_recorders.Select(r => Task.Run(() => SuperviseAsync(r, stopping, uploads.Token), CancellationToken.None)));
+        var stopped = Task.Delay(Timeout.Infinite, stopping).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var crashed = Task.Delay(Timeout.Infinite, _crash.Token).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await Task.WhenAll(recording, Task.WhenAny(stopped, crashed)).ConfigureAwait(false); // with no camera: still drain the journal until stopped
+        if (_crash.IsCancellationRequested) return;
+
+        foreach (var queue in _queues.Values) queue.Complete();
+        var drained = Task.WhenAll(queueTasks);
+        if (await Task.WhenAny(drained, Task.Delay(Options.ShutdownGrace, _time, CancellationToken.None)).ConfigureAwait(false) != drained)
+        {
+            _logger.LogInformation("CamShare: uploads still in flight after {Seconds:0} s; they resume at the next start", Options.ShutdownGrace.TotalSeconds);
+            await uploads.CancelAsync().ConfigureAwait(false);
+        }
+        try { await drained.ConfigureAwait(false); } catch (OperationCanceledException) { }
+        var left = spool.Pending.Count;
+        _journal.Dispose();
+        _spoolLock.Dispose();
+        _logger.LogInformation("CamShare: stopped; {Count} segment(s) wait in the spool for the next start", left);
+    }
+
+    private async Task SuperviseAsync(CameraRecorder recorder, CancellationToken stopping, CancellationToken admitting)
+    {
+        while (true)
+        {
+            try
+            {
+                await recorder.RunAsync(stopping, admitting).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (!stopping.IsCancellationRequested && !_crash.IsCancellationRequested)
+            {
+                _logger.LogError(ex, "{Camera}: recorder failed; restarting it in 5 s", recorder.Camera);
+                try { await Task.Delay(TimeSpan.FromSeconds(5), _time, stopping).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return; }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task AdmitAsync(SegmentSpool spool, CameraSettings camera, string path, CancellationToken cancellationToken)
+    {
+        var segment = await spool.AdmitAsync(camera.Name, path, camera.Destinations, cancellationToken).ConfigureAwait(false);
+        if (segment is not null && !segment.IsGone) Enqueue(segment);
+    }
+
+    private void Enqueue(SpoolSegment segment)
+    {
+        foreach (var destination in segment.Destinations)
+            if (!segment.IsVerified(destination) && _queues.TryGetValue(destination, out var queue))
+                queue.Enqueue(segment);
+    }
+
+    // Two hosts on one spool would upload and delete each other's segments. The lock dies with the process.
+    private static FileStream LockSpool(string root)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(root, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new InvalidOperationException($"the spool {root} is in use by another CamShare process", ex);
+        }
+    }
+
+    private void Validate()
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var camera in _settings.Cameras)
+        {
+            if (!names.Add(camera.Name)) throw new InvalidOperationException($"camera '{camera.Name}' is configured twice");
+            foreach (var destination in camera.Destinations)
+                if (!_storages.ContainsKey(destination))
+                    throw new InvalidOperationException($"camera '{camera.Name}': destination '{destination}' has no storage provider");
+        }
+    }
+
+    /// <summary>Tests: make this engine behave as if its process had been SIGKILLed right now. Nothing it does
+    /// afterwards reaches the disk or the providers; its ffmpeg processes are left running, as a real crash would.</summary>
+    internal void SimulateCrash()
+    {
+        _journal?.Kill();
+        _spoolLock?.Dispose(); // the kernel would release it
+        _crash.Cancel();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _journal?.Dispose();
+        _spoolLock?.Dispose();
+        _crash.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
