@@ -39,3 +39,9 @@ catch (MissingToolException ex)
     Console.Error.WriteLine($"camshare: {ex.Message}");
     return ExitCodes.MissingDependency;
 }
+catch (Exception ex) when (ex is not OutOfMemoryException)
+{
+    // Messages are written secret-free by design; a stack trace helps nobody who runs the service.
+    Console.Error.WriteLine($"camshare: error: {ex.Message}");
+    return ExitCodes.Failed;
+}
