@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
-namespace CamShare.Recorder.Tests;
+namespace CamShare.Testing;
 
 /// <summary>What ffprobe (and a full decode) says about a recorded file.</summary>
 public sealed record MediaFacts(double Duration, IReadOnlyList<string> Codecs, string DecodeErrors)
