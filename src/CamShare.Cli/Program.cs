@@ -26,7 +26,8 @@ root.Subcommands.Add(ProvidersCommand.Create());
 
 try
 {
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    // Signals belong to the Generic Host (graceful stop of ffmpeg), not to the parser.
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
 }
 catch (ConfigException ex)
 {

@@ -15,7 +15,10 @@ internal static class ServiceHost
     {
         CommandVerbs.RequireFfmpeg();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Services.AddSystemd(); // journald-friendly log lines and sd_notify when run by systemd
+        // SIGTERM/Ctrl-C stop the host gracefully (the empty builder has no lifetime); under systemd, AddSystemd
+        // replaces it with one that also speaks sd_notify, and switches the console to journald-friendly lines.
+        builder.Services.AddSingleton<IHostLifetime, Microsoft.Extensions.Hosting.Internal.ConsoleLifetime>();
+        builder.Services.AddSystemd();
         builder.Logging.AddSimpleConsole(options =>
         {
             options.SingleLine = true;

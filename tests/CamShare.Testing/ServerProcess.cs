@@ -24,6 +24,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The exit code, once the process has exited.</summary>
+    public int ExitCode => _process.ExitCode;
     public string Name { get; private init; } = "";
 
     /// <summary>Everything the process printed so far (stdout and stderr, interleaved by line).</summary>
