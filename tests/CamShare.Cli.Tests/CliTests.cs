@@ -74,6 +74,29 @@ public sealed class CliTests : IDisposable
         Assert.Contains("FAIL  storage nas (local): write:", result.StandardOutput);
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task Demo_records_playable_segments_into_a_local_folder_and_says_where()
+    {
+        var output = Path.Combine(_dir, "demo-output");
+        var result = await CamShareCli.RunAsync(["demo", "--output", output, "--duration", "24"], workingDirectory: _dir);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"the recordings are in {output}", result.StandardOutput);
+        var files = Directory.EnumerateFiles(Path.Combine(output, "demo"), "*.mp4", SearchOption.AllDirectories).Order().ToList();
+        Assert.True(files.Count >= 2, $"{files.Count} segments:\n{result.StandardOutput}");
+        foreach (var file in files)
+        {
+            Assert.Matches(@"demo/\d{8}/\d{2}/\d{8}T\d{6}[+-]\d{4}\.mp4$", file.Replace('\\', '/'));
+            var facts = await MediaFacts.ProbeAsync(file);
+            Assert.True(facts.Has("h264") && facts.Has("aac"), string.Join(",", facts.Codecs));
+            Assert.Empty(facts.DecodeErrors);
+            Assert.InRange(facts.Duration, 1, 10.6);
+        }
+        Assert.Contains(Path.GetFileName(files[0]) + " closed", result.StandardOutput);
+        Assert.Contains("uploaded demo/", result.StandardOutput);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(output, ".spool"), "*.mp4", SearchOption.AllDirectories));
+    }
+
     [Fact]
     public async Task Providers_lists_the_built_in_provider_with_its_options()
     {
