@@ -27,6 +27,7 @@ internal sealed class RcloneProcess : IAsyncDisposable
     private readonly LinkedList<string> _errorLines = new();
     private readonly Lock _lock = new();
     private int _killed;
+    private int _disposed;
 
     public RcloneProcess(Process process, string command, TimeSpan? timeout, SecretRedactor redactor,
         Action<long, long>? onStats, ILogger logger, CancellationToken callerToken)
@@ -122,6 +123,7 @@ internal sealed class RcloneProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         if (!_process.HasExited) Kill();
         await _killOnCancel.DisposeAsync().ConfigureAwait(false);
         await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);

@@ -34,9 +34,8 @@ internal sealed class RcloneReadStream(RcloneProcess run, Func<RcloneResult, Exc
 
     public override async ValueTask DisposeAsync()
     {
-        await run.DisposeAsync().ConfigureAwait(false);
+        await run.DisposeAsync().ConfigureAwait(false); // idempotent: Dispose(true) below finds it done
         await base.DisposeAsync().ConfigureAwait(false);
-        GC.SuppressFinalize(this);
     }
 
     public override bool CanRead => true;
