@@ -45,17 +45,18 @@ internal static class RcloneErrors
             return Kind.Configuration;
         if (Has(text, "doesn't support public links", "doesn't support sharing"))
             return Kind.NotSupported;
+        // Quota before authentication: providers report a full drive as 403 too.
+        if (Has(text, "quota", "insufficient storage", "insufficient_storage", "no space left on device", "disk full",
+                "storage full", "507 ", "not enough space", "storagequotaexceeded"))
+            return Kind.Quota;
         if (Has(text, "unable to authenticate", "permission denied", "access denied", "accessdenied", "unauthorized",
-                "401 ", "403 ", "forbidden", "invalid_grant", "invalid_client", "token expired", "expired token",
+                "401 ", "403 ", "error 401", "error 403", "forbidden", "invalid_grant", "invalid_client", "token expired", "expired token",
                 "authentication failed", "couldn't fetch token", "login failed", "signaturedoesnotmatch",
                 "invalidaccesskeyid", "logon failure", "status_logon_failure", "wrong password", "invalid credentials"))
             return Kind.Authentication;
         if (Has(text, "connection refused", "no route to host", "no such host", "network is unreachable",
                 "host is down", "i/o timeout", "server misbehaving", "couldn't connect"))
             return Kind.Unreachable;
-        if (Has(text, "quota", "insufficient storage", "insufficient_storage", "no space left on device", "disk full",
-                "storage full", "507 ", "not enough space", "storagequotaexceeded"))
-            return Kind.Quota;
         if (Has(text, "object not found", "directory not found", "doesn't exist", "file does not exist",
                 "no such file"))
             return Kind.NotFound;

@@ -50,9 +50,9 @@ public sealed class RcloneStorageProvider : IStorageProvider, IShareLinkCapabili
         {
             started = true;
             if (source.LocalPath is { } localPath)
-                await CopyFileAsync(localPath, uploadKey, OnStats, cancellationToken).ConfigureAwait(false);
+                await CopyFileAsync(localPath, key, uploadKey, OnStats, cancellationToken).ConfigureAwait(false);
             else
-                await StreamAsync(source, uploadKey, OnStats, cancellationToken).ConfigureAwait(false);
+                await StreamAsync(source, key, uploadKey, OnStats, cancellationToken).ConfigureAwait(false);
 
             if (uploadKey != key)
             {
@@ -69,23 +69,25 @@ public sealed class RcloneStorageProvider : IStorageProvider, IShareLinkCapabili
             _logger.LogDebug("stored {Key} ({Size} bytes) on {Storage}", key, length, _storage.Name);
             return stored;
         }
-        catch when (started && uploadKey != key)
+        catch (Exception ex) when (started && uploadKey != key &&
+                                   ex is not (StorageAuthenticationException or StorageConfigurationException))
         {
+            // (a refused login or a broken config created nothing to clean up)
             await DeleteQuietlyAsync(uploadKey).ConfigureAwait(false);
             throw;
         }
     }
 
-    private async Task CopyFileAsync(string localPath, string uploadKey, Action<long, long> onStats,
+    private async Task CopyFileAsync(string localPath, string key, string uploadKey, Action<long, long> onStats,
         CancellationToken cancellationToken)
     {
         // An absolute path never parses as "remote:path" in rclone, whatever characters it holds.
         var result = await Runner.RunAsync("copyto", [Path.GetFullPath(localPath), _remote.PathOf(uploadKey)],
             cancellationToken, transfer: true, onStats: onStats).ConfigureAwait(false);
-        if (!result.Succeeded) throw Fail(result, uploadKey);
+        if (!result.Succeeded) throw Fail(result, key);
     }
 
-    private async Task StreamAsync(UploadSource source, string uploadKey, Action<long, long> onStats,
+    private async Task StreamAsync(UploadSource source, string key, string uploadKey, Action<long, long> onStats,
         CancellationToken cancellationToken)
     {
         await using var run = Runner.Start("rcat",
@@ -110,7 +112,7 @@ public sealed class RcloneStorageProvider : IStorageProvider, IShareLinkCapabili
             throw;
         }
         var code = await exit.ConfigureAwait(false);
-        if (code != 0) throw Fail(new RcloneResult("rcat", code, "", run.ErrorText), uploadKey);
+        if (code != 0) throw Fail(new RcloneResult("rcat", code, "", run.ErrorText), key);
     }
 
     private static async Task PumpAsync(UploadSource source, RcloneProcess run, CancellationToken token)

@@ -39,8 +39,8 @@ internal sealed partial class SecretRedactor
         return text;
     }
 
-    // scheme://user:password@host -> scheme://***@host
-    [GeneratedRegex(@"([a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s@""']+@")]
+    // scheme://user:password@host -> scheme://user:***@host (a user name alone is no secret)
+    [GeneratedRegex(@"([a-zA-Z][a-zA-Z0-9+.-]*://[^/\s@:""']*:)[^/\s@""']+@")]
     private static partial Regex UrlCredentials();
 
     // pass=..., password=..., token=..., secret_access_key=..., client_secret=..., key=... in connection strings

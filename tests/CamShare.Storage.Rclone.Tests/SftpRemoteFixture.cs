@@ -108,9 +108,13 @@ public class SftpRemoteFixture : StorageProviderFixture
 
     public override IStorageProvider CreateProvider() => Create(Options());
 
-    public override IStorageProvider CreateProviderWithBadCredentials() => Create(Options(keyFile: WrongKey));
+    // rclone's sftp backend retries a failed connection 10 times with backoff (~11 s); these variants allow one
+    // retry so the error tests stay quick. The flag also proves extraFlags reach rclone.
+    private static void FewRetries(RcloneStorageOptions o) => o.ExtraFlags = ["--low-level-retries", "1"];
 
-    public override IStorageProvider CreateProviderForUnreachableServer() => Create(Options(port: FreePort.Next()));
+    public override IStorageProvider CreateProviderWithBadCredentials() => Create(Options(FewRetries, keyFile: WrongKey));
+
+    public override IStorageProvider CreateProviderForUnreachableServer() => Create(Options(FewRetries, port: FreePort.Next()));
 
     public string ServerLog => _server?.Log ?? "";
 

@@ -42,8 +42,7 @@ internal static class Tools
                 var open = stat.IndexOf('('); var close = stat.LastIndexOf(')');
                 var name = stat[(open + 1)..close];
                 var rest = stat[(close + 2)..].Split(' ');
-                if (name == comm && int.Parse(rest[1]) == me && rest[0] != "Z") found.Add(pid);
-                else if (name == comm && int.Parse(rest[1]) == me) found.Add(pid); // a zombie is a child not reaped
+                if (name == comm && int.Parse(rest[1]) == me) found.Add(pid); // zombies count: a child not reaped
             }
             catch (IOException) { }
         }
