@@ -90,7 +90,7 @@ internal sealed class RcloneProcess : IAsyncDisposable
     public async Task<int> WaitForExitAsync()
     {
         await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        await _stderrReader.ConfigureAwait(false);
+        await DrainErrorsAsync().ConfigureAwait(false);
         ThrowIfStopped();
         return _process.ExitCode;
     }
@@ -127,9 +127,22 @@ internal sealed class RcloneProcess : IAsyncDisposable
         if (!_process.HasExited) Kill();
         await _killOnCancel.DisposeAsync().ConfigureAwait(false);
         await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        try { await _stderrReader.ConfigureAwait(false); } catch (Exception ex) { _logger.LogDebug(ex, "rclone log reader"); }
+        try { await DrainErrorsAsync().ConfigureAwait(false); } catch (Exception ex) { _logger.LogDebug(ex, "rclone log reader"); }
         _process.Dispose();
         _lifetime.Dispose();
+    }
+
+    // rclone has exited; a child it left behind could hold stderr open forever, so its tail gets a bounded wait.
+    private async Task DrainErrorsAsync()
+    {
+        try
+        {
+            await _stderrReader.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogWarning("rclone {Command} (pid {Pid}) exited but its error output stayed open", _command, _process.Id);
+        }
     }
 
     private async Task ReadErrorsAsync()

@@ -86,6 +86,57 @@ public sealed class RcloneCancellationTests(LocalRemoteFixture fixture) : IClass
         }
     }
 
+    [Fact, System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Cancellation_kills_the_whole_process_tree_and_waits_for_it()
+    {
+        // A stand-in for rclone that starts a child of its own and waits: both must be gone after cancellation.
+        var dir = Directory.CreateTempSubdirectory("camshare-fake-rclone-").FullName;
+        try
+        {
+            var script = Path.Combine(dir, "rclone");
+            var childPidFile = Path.Combine(dir, "child.pid");
+            File.WriteAllText(script, $"#!/bin/sh\nsleep 600 &\necho $! > '{childPidFile}'\nwait\n");
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var logger = new CapturingLogger<RcloneStorageProvider>();
+            var provider = new RcloneStorageProvider(fixture.Options(o => o.RclonePath = script),
+                new CamShare.Abstractions.StorageIdentity("fake"), logger);
+            var pids = new List<int>();
+            provider.Runner.ProcessStarted = pid => { lock (pids) pids.Add(pid); };
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+
+            var stat = provider.StatAsync("a.mp4", cts.Token);
+            while (!File.Exists(childPidFile) || File.ReadAllText(childPidFile).Trim().Length == 0)
+            {
+                Assert.False(stat.IsCompleted, stat.Exception?.ToString() ?? "the stand-in ended by itself");
+                await Task.Delay(20, TestContext.Current.CancellationToken);
+            }
+            var child = int.Parse(File.ReadAllText(childPidFile).Trim());
+            Assert.True(Tools.ProcessExists(child));
+            await cts.CancelAsync();
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stat);
+            var parent = Assert.Single(pids);
+            Assert.False(Tools.ProcessExists(parent), "the started process is still there");
+            await WaitUntilReapedAsync(child); // the grandchild's parent is gone: init reaps it
+            Assert.Contains(logger.Messages, m => m.Contains($"killing rclone lsjson (pid {parent})"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static async Task WaitUntilReapedAsync(int pid)
+    {
+        // A killed orphan can linger as a zombie for a moment until init collects it; a live one stays "S".
+        for (var i = 0; i < 200 && Tools.ProcessExists(pid); i++)
+        {
+            var state = File.Exists($"/proc/{pid}/stat") ? File.ReadAllText($"/proc/{pid}/stat").Split(") ")[^1][0] : 'X';
+            Assert.True(state is 'Z' or 'X', $"pid {pid} is alive (state {state}): the process tree was not killed");
+            await Task.Delay(25, TestContext.Current.CancellationToken);
+        }
+    }
+
     private static void AssertNoRcloneLeft(List<int> pids)
     {
         int[] started;
