@@ -9,7 +9,15 @@ public sealed class RcloneOptionsTests
     private static RcloneStorageOptions Valid() => new() { Remote = "onedrive:Cameras" };
 
     [Fact]
-    public void Valid_options_have_no_problem() => Assert.Empty(Valid().Validate());
+    public void Valid_options_have_no_problem()
+    {
+        Assert.Empty(Valid().Validate());
+        var env = Valid();
+        env.ConfigPath = "/dev/null"; // remotes only from RCLONE_CONFIG_* variables
+        env.Remote = ":sftp,host=nas:cams";
+        env.BandwidthLimit = "08:00,512k 19:00,off";
+        Assert.Empty(env.Validate());
+    }
 
     [Theory]
     [InlineData("--dry-run", "--dry-run")]
