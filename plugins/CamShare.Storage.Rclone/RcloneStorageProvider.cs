@@ -102,13 +102,16 @@ public sealed class RcloneStorageProvider : IStorageProvider, IShareLinkCapabili
         {
             await pump.ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException && run.HasExited)
+        catch (Exception ex) when (ex is PipeClosedException ||
+                                   ex is OperationCanceledException && pumpStop.IsCancellationRequested &&
+                                   !run.Token.IsCancellationRequested)
         {
-            // rclone closed its stdin (exited or was killed): its exit code tells what happened.
+            // rclone stopped reading its stdin (it exited): its exit code tells what happened.
         }
         catch
         {
-            run.Kill(); // the source failed: rclone must not store a short object
+            run.Kill(); // cancelled, timed out, or the source failed: rclone must not store a short object
+            run.ThrowIfStopped();
             throw;
         }
         var code = await exit.ConfigureAwait(false);
@@ -124,11 +127,22 @@ public sealed class RcloneStorageProvider : IStorageProvider, IShareLinkCapabili
             var stdin = run.Input;
             int read;
             while ((read = await input.ReadAsync(buffer, token).ConfigureAwait(false)) > 0)
-                await stdin.WriteAsync(buffer.AsMemory(0, read), token).ConfigureAwait(false);
-            await stdin.FlushAsync(token).ConfigureAwait(false);
+            {
+                try
+                {
+                    await stdin.WriteAsync(buffer.AsMemory(0, read), token).ConfigureAwait(false);
+                }
+                catch (IOException ex)
+                {
+                    throw new PipeClosedException(ex);
+                }
+            }
         }
         run.CloseInput();
     }
+
+    /// <summary>rclone closed its end of the pipe (as opposed to the source failing with an I/O error).</summary>
+    private sealed class PipeClosedException(Exception inner) : IOException("rclone stopped reading its input", inner);
 
     public Task<StoredObject> StatAsync(string key, CancellationToken cancellationToken)
     {

@@ -69,6 +69,32 @@ public sealed class RcloneCancellationTests(LocalRemoteFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task An_upload_over_the_operation_timeout_is_killed_and_reported_as_transient()
+    {
+        const long length = 8L << 20;
+        var file = await WriteFileAsync(length, seed: 6);
+        try
+        {
+            // 8 MiB at 1 MiB/s cannot finish within the 1 s allowed.
+            var provider = fixture.Create(fixture.Options(o => { o.BandwidthLimit = "1M"; o.OperationTimeoutSeconds = 1; }));
+            var pids = new List<int>();
+            provider.Runner.ProcessStarted = pid => { lock (pids) pids.Add(pid); };
+            var prefix = NewPrefix("timeout");
+
+            var error = await Assert.ThrowsAsync<StorageTransientException>(() =>
+                provider.PutAsync(prefix + "segment.mp4", UploadSource.FromFile(file), null, Timeout()));
+
+            Assert.Contains("operationTimeoutSeconds", error.Message);
+            AssertNoRcloneLeft(pids);
+            Assert.Empty(await ListAsync(fixture.CreateProvider(), prefix));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task An_inherited_dry_run_variable_does_not_reach_rclone()
     {
         // rclone reads every flag from RCLONE_<FLAG> too; with RCLONE_DRY_RUN it would "succeed" storing nothing.

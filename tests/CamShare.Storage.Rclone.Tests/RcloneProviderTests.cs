@@ -12,8 +12,9 @@ public sealed class RcloneProviderTests(LocalRemoteFixture fixture) : IClassFixt
     {
         var provider = fixture.Create(fixture.Options(o => o.Remote = "nosuchremote:cams"));
 
+        // 4 MiB streamed: more than a pipe holds, so rclone exits while the content is still being written to it.
         var put = await Assert.ThrowsAsync<StorageConfigurationException>(() =>
-            provider.PutAsync("porch/a.mp4", Generated(1000, 1), null, Timeout()));
+            provider.PutAsync("porch/a.mp4", Generated(4L << 20, 1), null, Timeout()));
         Assert.False(put.IsRetryable);
         Assert.Contains("'nosuchremote'", put.Message);
         Assert.Contains("rclone listremotes", put.Message);
