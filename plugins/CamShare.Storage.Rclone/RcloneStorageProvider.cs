@@ -45,10 +45,9 @@ public sealed class RcloneStorageProvider : IStorageProvider, IShareLinkCapabili
         var uploadKey = _options.UploadViaTemporaryName ? TemporaryKeyFor(key) : key;
         var length = source.Length;
         void OnStats(long bytes, long _) => progress?.Report(new TransferProgress(Math.Clamp(bytes, 0, length), length));
-        var started = false;
+        var temporaryMayExist = uploadKey != key;
         try
         {
-            started = true;
             if (source.LocalPath is { } localPath)
                 await CopyFileAsync(localPath, key, uploadKey, OnStats, cancellationToken).ConfigureAwait(false);
             else
@@ -59,7 +58,7 @@ public sealed class RcloneStorageProvider : IStorageProvider, IShareLinkCapabili
                 var moved = await Runner.RunAsync("moveto", [_remote.PathOf(uploadKey), _remote.PathOf(key)],
                     cancellationToken).ConfigureAwait(false);
                 if (!moved.Succeeded) throw Fail(moved, key);
-                started = false; // nothing left at the temporary name
+                temporaryMayExist = false; // moved: nothing left at the temporary name
             }
             var stored = await DescribeAsync(key, withHashes: true, cancellationToken).ConfigureAwait(false);
             if (stored.Size != length)
@@ -69,7 +68,7 @@ public sealed class RcloneStorageProvider : IStorageProvider, IShareLinkCapabili
             _logger.LogDebug("stored {Key} ({Size} bytes) on {Storage}", key, length, _storage.Name);
             return stored;
         }
-        catch (Exception ex) when (started && uploadKey != key &&
+        catch (Exception ex) when (temporaryMayExist &&
                                    ex is not (StorageAuthenticationException or StorageConfigurationException))
         {
             // (a refused login or a broken config created nothing to clean up)
