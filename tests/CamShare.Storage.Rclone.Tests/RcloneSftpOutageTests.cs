@@ -36,6 +36,10 @@ public sealed class RcloneSftpOutageTests(SftpRemoteFixture fixture, ITestOutput
             Assert.True(File.Exists(file));
             Assert.Equal(before, Md5OfFile(file));
 
+            // While it is down, nothing answers on the port: "unreachable", a transient error.
+            var quick = fixture.Create(fixture.Options(o => o.ExtraFlags = ["--low-level-retries", "1"]));
+            await Assert.ThrowsAsync<StorageUnreachableException>(() => ListAsync(quick, prefix));
+
             await fixture.StartServerAsync();
             Assert.Empty(await ListAsync(provider, prefix + "during/"));
             var stored = await provider.PutAsync(key, UploadSource.FromFile(file), null, Timeout());
