@@ -41,7 +41,8 @@ internal static class ProvidersCommand
                 var name = SettingsBinder.JsonName(property.Name);
                 var flags = new List<string>();
                 if (property.IsDefined(typeof(RequiredOptionAttribute))) flags.Add("required");
-                if (property.IsDefined(typeof(SecretAttribute))) flags.Add($"secret: or {name}Env / {name}File");
+                if (SettingsBinder.IsSecretString(property)) flags.Add($"secret: or {name}Env / {name}File");
+                else if (property.IsDefined(typeof(SecretAttribute))) flags.Add("secret values");
                 var value = property.GetValue(defaults);
                 if (!property.IsDefined(typeof(SecretAttribute)) && value is not null and not "" && value is not System.Collections.ICollection { Count: 0 })
                     flags.Add($"default {Format(value)}");

@@ -102,6 +102,7 @@ public sealed partial class ConfigLoader(Func<string, string?>? environment = nu
                     : $"; no plugin provides it (searched: {string.Join(", ", catalog.SearchedFolders)})";
                 problems.Add(new ConfigProblem(key + ".provider",
                     $"unknown provider '{provider}'; known: {string.Join(", ", catalog.Providers.Select(p => p.Name).Order())}{hint}"));
+                storages.Add(new StorageSettings { Name = name, Provider = provider }); // so destinations naming it do not cascade
                 continue;
             }
             var before = problems.Count;
@@ -125,7 +126,7 @@ public sealed partial class ConfigLoader(Func<string, string?>? environment = nu
             {
                 var name = SettingsBinder.JsonName(property.Name);
                 var help = property.GetCustomAttribute<OptionHelpAttribute>()?.Text;
-                var secret = property.IsDefined(typeof(SecretAttribute))
+                var secret = SettingsBinder.IsSecretString(property)
                     ? $" (or {name}Env / {name}File)" : "";
                 problems.Add(new ConfigProblem($"{key}.{name}", $"missing{secret}; {help ?? "this setting is required"}"));
             }

@@ -25,7 +25,7 @@ public sealed class SettingsBinder(Func<string, string?> environment)
         foreach (var property in properties)
         {
             known[property.Name] = property;
-            if (property.IsDefined(typeof(SecretAttribute)))
+            if (IsSecretString(property))
             {
                 known[property.Name + "Env"] = property;
                 known[property.Name + "File"] = property;
@@ -47,8 +47,7 @@ public sealed class SettingsBinder(Func<string, string?> environment)
             if (ignoredKeys?.Contains(property.Name) == true) continue;
             var key = JsonName(property.Name);
             var child = section.GetSection(property.Name);
-            var secret = property.IsDefined(typeof(SecretAttribute));
-            if (secret)
+            if (IsSecretString(property))
             {
                 var value = ResolveSecret(section, property.Name, Join(path, key), problems);
                 if (value is not null) property.SetValue(target, value);
@@ -60,6 +59,11 @@ public sealed class SettingsBinder(Func<string, string?> environment)
         }
         return target;
     }
+
+    /// <summary>A secret string may come inline, from xEnv or from xFile; other secret settings (a dictionary of
+    /// environment values, say) bind as usual and are only kept out of printouts.</summary>
+    public static bool IsSecretString(PropertyInfo property) =>
+        property.IsDefined(typeof(SecretAttribute)) && property.PropertyType == typeof(string);
 
     /// <summary>Names of the keys a type accepts (for listings).</summary>
     public static IReadOnlyList<PropertyInfo> SettableProperties(Type type) =>
