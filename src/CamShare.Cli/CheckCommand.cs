@@ -4,6 +4,7 @@ using System.Text;
 using CamShare.Abstractions;
 using CamShare.Core.Configuration;
 using CamShare.Core.Media;
+using CamShare.Core.Recording;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -58,9 +59,9 @@ internal static class CheckCommand
                     output.WriteLine($"ok    camera {camera.Name}: built-in test pattern");
                     continue;
                 }
-                var probe = await CameraProbe.ProbeAsync(ffprobe, camera, TimeSpan.FromSeconds(camera.RtspTimeoutSeconds), cancellationToken);
+                var probe = await CameraProbe.ProbeAsync(ffmpeg ?? "ffmpeg", ffprobe, camera, cancellationToken);
                 allOk &= probe.Ok;
-                output.WriteLine($"{(probe.Ok ? "ok  " : "FAIL")}  camera {camera.Name} ({Redaction.RedactUrl(camera.Url)}): {probe.Detail}");
+                output.WriteLine($"{(probe.Ok ? "ok  " : "FAIL")}  camera {camera.Name} ({new SecretRedactor(camera.Password).Redact(camera.Url)}): {probe.Detail}");
             }
         }
 

@@ -190,7 +190,7 @@ public sealed partial class ConfigLoader(Func<string, string?>? environment = nu
         if (camera.Url == "demo:") return;
         if (!Uri.TryCreate(camera.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("rtsp" or "rtsps") || uri.Host.Length == 0)
         {
-            problems.Add(new ConfigProblem(key + ".url", $"'{Redaction.RedactUrl(camera.Url)}' is not an rtsp:// or rtsps:// URL (or demo: for a test pattern)"));
+            problems.Add(new ConfigProblem(key + ".url", $"'{new Recording.SecretRedactor().Redact(camera.Url)}' is not an rtsp:// or rtsps:// URL (or demo: for a test pattern)"));
             return;
         }
         if (uri.UserInfo.Length > 0 && (camera.Username is not null || camera.Password is not null))

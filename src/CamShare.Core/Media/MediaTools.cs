@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace CamShare.Core.Media;
 
 /// <summary>Finds ffmpeg and ffprobe (on PATH, or where CAMSHARE_FFMPEG / CAMSHARE_FFPROBE point).</summary>
@@ -16,12 +14,8 @@ public static class MediaTools
     /// <summary>The first line of `TOOL -version`, e.g. "ffmpeg version 5.1.6-0+deb12u1".</summary>
     public static async Task<string> VersionAsync(string tool, CancellationToken cancellationToken)
     {
-        var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add("-version");
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        return output.Split('\n', 2)[0].Trim();
+        var result = await Recording.ToolRunner.RunAsync(tool, ["-version"], TimeSpan.FromSeconds(20), cancellationToken).ConfigureAwait(false);
+        return result.StdOut.Split('\n', 2)[0].Trim();
     }
 
     private static string? Find(string name, string variable)
