@@ -44,6 +44,28 @@ public sealed class PluginLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Every_plugin_built_in_this_repository_loads_from_its_own_folder()
+    {
+        var services = new ServiceCollection();
+        var catalog = PluginLoader.LoadAll(services, [RepoPaths.Plugins]);
+
+        Assert.Empty(catalog.Failures);
+        foreach (var (name, folder) in new[] { ("s3", "CamShare.Storage.S3"), ("webdav", "CamShare.Storage.WebDav"), ("rclone", "CamShare.Storage.Rclone") })
+        {
+            var provider = catalog.Find(name);
+            Assert.NotNull(provider);
+            Assert.Equal(Path.Combine(RepoPaths.Plugins, folder, folder + ".dll"), provider.Origin);
+            // Loaded in the plugin's own context, sharing the host's contract assembly.
+            Assert.NotSame(System.Runtime.Loader.AssemblyLoadContext.Default,
+                System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(provider.ProviderType.Assembly));
+            Assert.Same(typeof(CamShare.Abstractions.IStorageProvider).Assembly,
+                provider.ProviderType.GetInterface(nameof(CamShare.Abstractions.IStorageProvider))!.Assembly);
+            Assert.False(File.Exists(Path.Combine(RepoPaths.Plugins, folder, "CamShare.Abstractions.dll")),
+                "the contract must come from the host, not from a copy in the plugin folder");
+        }
+    }
+
+    [Fact]
     public void A_missing_dependency_is_reported_with_the_dll_and_the_missing_file()
     {
         var dir = InstallTestPlugin();
