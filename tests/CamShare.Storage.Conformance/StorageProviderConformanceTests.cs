@@ -197,7 +197,7 @@ public abstract class StorageProviderConformanceTests<TFixture> : IClassFixture<
         var key = Prefix + "slow/segment.mp4";
         var length = Fixture.SlowUploadSize;
         using var content = new GeneratedStream(length, seed: 40, gateAt: length * 2 / 3);
-        var put = Provider.PutAsync(key, UploadSource.FromStream(length, _ => ValueTask.FromResult<Stream>(content)), null, Timeout());
+        var put = Provider.PutAsync(key, Gated(content, length, seed: 40), null, Timeout());
 
         await Task.WhenAny(content.ReachedGate, put);
         Assert.False(put.IsCompleted, put.Exception?.ToString() ?? "the put finished before reading all of its content");
@@ -220,7 +220,7 @@ public abstract class StorageProviderConformanceTests<TFixture> : IClassFixture<
         await PutGeneratedAsync(key, 4096, seed: 41);
         var length = Fixture.SlowUploadSize;
         using var content = new GeneratedStream(length, seed: 42, gateAt: length / 2);
-        var put = Provider.PutAsync(key, UploadSource.FromStream(length, _ => ValueTask.FromResult<Stream>(content)), null, Timeout());
+        var put = Provider.PutAsync(key, Gated(content, length, seed: 42), null, Timeout());
         await Task.WhenAny(content.ReachedGate, put);
         await Task.Delay(300);
 
@@ -239,7 +239,7 @@ public abstract class StorageProviderConformanceTests<TFixture> : IClassFixture<
         var length = Fixture.SlowUploadSize;
         using var content = new GeneratedStream(length, seed: 50, gateAt: length / 2);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var put = Provider.PutAsync(key, UploadSource.FromStream(length, _ => ValueTask.FromResult<Stream>(content)), null, cts.Token);
+        var put = Provider.PutAsync(key, Gated(content, length, seed: 50), null, cts.Token);
         await Task.WhenAny(content.ReachedGate, put);
         Assert.False(put.IsCompleted, put.Exception?.ToString() ?? "the put finished before reading all of its content");
 
@@ -342,6 +342,7 @@ public abstract class StorageProviderConformanceTests<TFixture> : IClassFixture<
     public async Task Server_side_hashes_match_the_content()
     {
         if (Provider is not IServerSideHashCapability hashes) { Assert.Skip("the provider offers no server-side hash"); return; }
+        if (hashes.SupportedHashes.Count == 0) { Assert.Skip("this backend instance computes no hash"); return; }
         var key = Prefix + "hash/segment.mp4";
         await PutGeneratedAsync(key, 123_456, seed: 90);
         foreach (var algorithm in hashes.SupportedHashes)
@@ -367,6 +368,15 @@ public abstract class StorageProviderConformanceTests<TFixture> : IClassFixture<
         foreach (var key in new[] { "", "/abs.mp4", "a//b.mp4", "a/../b.mp4", "trailing/" })
             await Assert.ThrowsAnyAsync<ArgumentException>(() => Provider.PutAsync(key,
                 UploadSource.FromStream(1, _ => ValueTask.FromResult<Stream>(new MemoryStream([1]))), null, Timeout()));
+    }
+
+    /// <summary>The first open yields the gated stream; a provider that opens again (to resend a body after an
+    /// authentication challenge, say) gets the same content afresh, ungated.</summary>
+    private static UploadSource Gated(GeneratedStream content, long length, int seed)
+    {
+        var opened = 0;
+        return UploadSource.FromStream(length, _ => ValueTask.FromResult<Stream>(
+            Interlocked.Increment(ref opened) == 1 ? content : new GeneratedStream(length, seed)));
     }
 
     protected async Task<StoredObject> PutGeneratedAsync(string key, long length, int seed) =>
