@@ -84,6 +84,9 @@ public sealed class CameraToS3Tests(RecordedS3Run run) : IClassFixture<RecordedS
             Assert.True(gap <= 1.0, $"gap of {gap:0.00} s between {segments[i - 1].Key} and {segments[i].Key}");
         }
 
+        // Segments this small (≈ 0.1 MB, threshold 16 MiB) are single PUTs: s3rver never saw a multipart upload.
+        Assert.False(Directory.Exists(Path.Combine(rig.Server.DataDirectory, rig.Server.Bucket, "._S3rver_uploads")));
+
         // Nothing is left behind locally: the rec folder holds no segment, list or pid file.
         Assert.Empty(Directory.EnumerateFiles(rig.RecFolder));
         Assert.Equal(objects.Count, rig.Service!.Matching("local file removed").Count);
