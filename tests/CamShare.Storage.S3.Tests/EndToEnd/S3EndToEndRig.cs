@@ -110,6 +110,28 @@ internal sealed partial class S3EndToEndRig : IAsyncDisposable
         return Service;
     }
 
+    /// <summary>
+    /// Sends SIGTERM once the segment being written is 1–2 s old, so that the last segment (finalised by the stop)
+    /// holds some video and audio rather than a few frames; returns camshare's exit code.
+    /// </summary>
+    public async Task<int> StopCamShareAsync()
+    {
+        await WaitUntilIntoSegmentAsync();
+        return await Service!.StopAsync();
+    }
+
+    /// <summary>Waits until the segment being written is 1–2 s old.</summary>
+    public async Task WaitUntilIntoSegmentAsync()
+    {
+        var service = Service!;
+        await service.WaitUntilAsync(() =>
+        {
+            var last = Closed().LastOrDefault().Line ?? service.Matching($"{Camera}: ffmpeg started").LastOrDefault();
+            var since = service.Elapsed - (last?.At ?? TimeSpan.Zero);
+            return since >= TimeSpan.FromSeconds(1) && since <= TimeSpan.FromSeconds(2);
+        }, TimeSpan.FromSeconds(30), "a moment 1–2 s into a segment");
+    }
+
     /// <summary>Provider straight from the plugin assembly, with the right credentials, to inspect the bucket.</summary>
     public S3StorageProvider CreateProvider()
     {

@@ -48,7 +48,7 @@ public sealed partial class S3FailureEndToEndTests
                 $"backlog of {waiting.Count} segment(s) uploaded {(backlogDone - restartedAt).TotalSeconds:0.0} s after the restart; " +
                 $"{Failures(service).Count} transient error line(s) while down"));
 
-            Assert.Equal(0, await service.StopAsync());
+            Assert.Equal(0, await rig.StopCamShareAsync());
             rig.AssertS3PluginLoaded();
             rig.AssertNoSecrets();
 
@@ -68,7 +68,7 @@ public sealed partial class S3FailureEndToEndTests
                 var facts = await MediaFacts.ProbeAsync(local);
                 Assert.True(facts.Has("h264") && facts.Has("aac"), $"{o.Key}: streams {string.Join(",", facts.Codecs)}");
                 Assert.Equal("", facts.DecodeErrors);
-                Assert.True(facts.Duration > 0.1, $"{o.Key}: {facts.Duration} s");
+                Assert.True(facts.Duration > 0.5, $"{o.Key}: {facts.Duration} s");
             }
             Assert.Empty(Directory.EnumerateFiles(rig.RecFolder));
             Assert.Single(service.Matching("CamShare: stopped; 0 segment(s) wait in the spool"));
