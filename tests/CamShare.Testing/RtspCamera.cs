@@ -30,8 +30,10 @@ public sealed class RtspCamera : IAsyncDisposable
     public string Output => _process?.Output ?? "";
 
     /// <param name="gop">Frames between key frames: short by default so that clock-aligned cuts land close to the boundary.</param>
+    /// <param name="kbps">Video bit rate (x264 target); only a noisy <paramref name="pattern"/> really reaches it.</param>
+    /// <param name="pattern">videotestsrc pattern: "ball" (default, ~100 kbit/s) or "snow" (noise, fills <paramref name="kbps"/>).</param>
     public static async Task<RtspCamera> StartAsync(string? user = null, string? password = null, string auth = "digest",
-        int fps = 15, int gop = 5, bool audio = true)
+        int fps = 15, int gop = 5, bool audio = true, int? kbps = null, string? pattern = null)
     {
         var port = FreePort.Next();
         var args = new List<string> { Script, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--path", "/stream",
@@ -39,6 +41,8 @@ public sealed class RtspCamera : IAsyncDisposable
             "--gop", gop.ToString(System.Globalization.CultureInfo.InvariantCulture), "--auth", auth };
         if (user is not null) args.AddRange(["--user", user, "--password", password ?? ""]);
         if (!audio) args.Add("--no-audio");
+        if (kbps is { } rate) args.AddRange(["--kbps", rate.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        if (pattern is not null) args.AddRange(["--pattern", pattern]);
         var camera = new RtspCamera(port, "/stream", [.. args]);
         await camera.StartAgainAsync();
         return camera;
