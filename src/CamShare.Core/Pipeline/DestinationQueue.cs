@@ -23,6 +23,7 @@ public sealed class DestinationQueue
     private readonly TimeProvider _time;
     private readonly Channel<SpoolSegment> _channel = Channel.CreateUnbounded<SpoolSegment>();
     private readonly Lock _lock = new();
+    private readonly CancellationTokenSource _completing = new();
     private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
     private DateTimeOffset _lastAuthLog = DateTimeOffset.MinValue;
     private DateTimeOffset? _failingSince;
@@ -51,8 +52,13 @@ public sealed class DestinationQueue
 
     public void Enqueue(SpoolSegment segment) => _channel.Writer.TryWrite(segment);
 
-    /// <summary>No more segments will come; <see cref="RunAsync"/> returns once the queue is drained.</summary>
-    public void Complete() => _channel.Writer.TryComplete();
+    /// <summary>No more segments will come; <see cref="RunAsync"/> returns once the queue is drained. Segments
+    /// waiting for a retry or a pause are not waited for: they stay in the journal for the next start.</summary>
+    public void Complete()
+    {
+        _channel.Writer.TryComplete();
+        _completing.Cancel();
+    }
 
     public string Describe()
     {
@@ -83,7 +89,7 @@ public sealed class DestinationQueue
         var failures = 0;
         while (!segment.IsGone && !segment.IsVerified(Name))
         {
-            await WaitWhilePausedAsync(cancellationToken).ConfigureAwait(false);
+            if (!await WaitWhilePausedAsync(cancellationToken).ConfigureAwait(false)) return;
             if (segment.IsGone) return;
             var key = _keyOf(segment);
             var watch = Stopwatch.StartNew();
@@ -118,7 +124,7 @@ public sealed class DestinationQueue
                 var delay = RetryDelay(failures, (ex as StorageTransientException)?.RetryAfter);
                 _logger.LogWarning("{Camera} → {Destination}: upload of {File} failed ({Error}); retry {Attempt} in {Delay:0.0} s",
                     segment.Camera, Name, segment.FileName, Describe(ex), failures, delay.TotalSeconds);
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                if (!await DelayUnlessCompletingAsync(delay, cancellationToken).ConfigureAwait(false)) return;
             }
         }
     }
@@ -172,14 +178,29 @@ public sealed class DestinationQueue
                 Describe(ex), _options.AuthRetryDelay.TotalSeconds);
     }
 
-    private async Task WaitWhilePausedAsync(CancellationToken cancellationToken)
+    /// <returns>False when the queue is being completed (shutdown): the segment waits in the journal instead.</returns>
+    private async Task<bool> WaitWhilePausedAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
             TimeSpan wait;
             lock (_lock) wait = _pausedUntil - _time.GetUtcNow();
-            if (wait <= TimeSpan.Zero) return;
-            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            if (wait <= TimeSpan.Zero) return true;
+            if (!await DelayUnlessCompletingAsync(wait, cancellationToken).ConfigureAwait(false)) return false;
+        }
+    }
+
+    private async Task<bool> DelayUnlessCompletingAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _completing.Token);
+        try
+        {
+            await Task.Delay(delay, _time, linked.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 
