@@ -62,6 +62,11 @@ internal sealed partial class EndToEndRun : IAsyncDisposable
     /// <param name="davPassword">The WebDAV password given to camshare (the server's by default).</param>
     public static async Task<EndToEndRun> StartAsync(WebDavServerFixture server, string authentication, string? davPassword = null)
     {
+        // The host does not reference the WebDAV provider: camshare can only get it from artifacts/plugins.
+        Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(CamShareCli.Dll)!, "CamShare.Storage.WebDav.dll")),
+            "the WebDAV provider is beside camshare.dll, so the test would not load it as a plugin");
+        Assert.True(File.Exists(Path.Combine(RepoPaths.Plugins, "CamShare.Storage.WebDav", "CamShare.Storage.WebDav.dll")),
+            "the WebDAV plugin was not built into artifacts/plugins");
         var root = Directory.CreateTempSubdirectory("camshare-e2e-dav-").FullName;
         davPassword ??= WebDavServerFixture.Password;
         var camera = await RtspCamera.StartAsync(RtspUser, RtspPassword);

@@ -31,7 +31,13 @@ public sealed class WrongPasswordEndToEndTests(ApacheWebDavFixture server) : ICl
         Assert.All(closed, f => Assert.True(File.Exists(Path.Combine(run.RecFolder, f)), $"{f} left the spool"));
         Assert.Equal(closed.Order(StringComparer.Ordinal),
             run.LiveJournalEntries().Select(s => s.Added.File).Order(StringComparer.Ordinal)); // all still to upload
+        Assert.Contains($"CamShare: stopped; {closed.Count} segment(s) wait in the spool", run.CamShare.Output, StringComparison.Ordinal);
         Assert.Empty(run.Uploaded);
+        // No retry loop against the server either: a handful of requests (Digest challenge and answer), not hundreds.
+        var requests = File.ReadAllLines(Path.Combine(server.Base, "logs", "access.log"));
+        TestContext.Current.TestOutputHelper?.WriteLine($"requests seen by Apache:\n{string.Join('\n', requests)}");
+        Assert.InRange(requests.Length, 1, 8);
+        Assert.All(requests, r => Assert.Contains(" 401 ", r, StringComparison.Ordinal));
         Assert.Empty(run.CamShare.Matching(l => l.Contains("local file removed", StringComparison.Ordinal) ||
                                                 l.Contains("dropped", StringComparison.Ordinal)));
         Assert.Empty(await run.ListAsync());
