@@ -81,7 +81,7 @@ public sealed class HostKillTests : IAsyncLifetime
         }
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(spool, "cam1", "rec"), "*.mp4"));
         Assert.Contains("still recording", secondOutput); // the orphaned ffmpeg of the killed run was found and stopped
-        Assert.Empty(FfmpegProcessesWriting(spool));
+        Assert.Empty(CamShareService.ProcessesWithCommandLineContaining(spool)); // no ffmpeg outlives the stop
         Assert.DoesNotContain(Password, all);
         Assert.DoesNotContain(Uri.EscapeDataString(Password), all);
     }
@@ -106,23 +106,5 @@ public sealed class HostKillTests : IAsyncLifetime
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"no {what} after 60 s:\n{process.Output}");
             await Task.Delay(200);
         }
-    }
-
-    /// <summary>ffmpeg processes still writing into this spool (none may outlive the host's stop).</summary>
-    private static List<int> FfmpegProcessesWriting(string spool)
-    {
-        var pids = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-            try
-            {
-                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                if (cmdline.Contains("ffmpeg", StringComparison.Ordinal) && cmdline.Contains(spool, StringComparison.Ordinal)) pids.Add(pid);
-            }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
-        return pids;
     }
 }

@@ -26,7 +26,13 @@ public sealed partial class CamShareService : IAsyncDisposable
         public override string ToString() => $"{At.TotalSeconds,7:0.000} {Text}";
     }
 
-    private CamShareService(Process process) => _process = process;
+    private readonly string? _ownedMarker;
+
+    private CamShareService(Process process, string? ownedMarker)
+    {
+        _process = process;
+        _ownedMarker = ownedMarker;
+    }
 
     public int Pid => _process.Id;
     public bool HasExited => _exited.Task.IsCompleted;
@@ -49,11 +55,16 @@ public sealed partial class CamShareService : IAsyncDisposable
     }
 
     /// <summary>Lines containing <paramref name="text"/> (ordinal).</summary>
-    public IReadOnlyList<LogLine> Matching(string text) => [.. Lines.Where(l => l.Text.Contains(text, StringComparison.Ordinal))];
+    public IReadOnlyList<LogLine> Matching(string text) => Matching(l => l.Contains(text, StringComparison.Ordinal));
+
+    /// <summary>Lines <paramref name="match"/> accepts.</summary>
+    public IReadOnlyList<LogLine> Matching(Func<string, bool> match) => [.. Lines.Where(l => match(l.Text))];
 
     /// <summary>Starts <c>camshare run --config <paramref name="configPath"/></c>.</summary>
+    /// <param name="ownedMarker">A string (the test's temporary folder) in the command line of every process this
+    /// camshare starts (ffmpeg, rclone): any such process still running at dispose is killed, by PID.</param>
     public static CamShareService Start(string configPath, IDictionary<string, string?>? environment = null,
-        string? workingDirectory = null)
+        string? workingDirectory = null, string? ownedMarker = null)
     {
         if (!File.Exists(CamShareCli.Dll))
             throw new InvalidOperationException($"{CamShareCli.Dll} is missing: build src/CamShare.Cli first");
@@ -76,7 +87,7 @@ public sealed partial class CamShareService : IAsyncDisposable
             foreach (var (key, value) in environment)
                 if (value is null) info.Environment.Remove(key); else info.Environment[key] = value;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var service = new CamShareService(process);
+        var service = new CamShareService(process, ownedMarker);
         process.OutputDataReceived += (_, e) => service.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => service.OnLine(e.Data);
         process.Exited += (_, _) => service._exited.TrySetResult();
@@ -156,6 +167,30 @@ public sealed partial class CamShareService : IAsyncDisposable
             catch (TimeoutException) { }
         }
         _process.Dispose();
+        if (_ownedMarker is not null)
+            foreach (var pid in ProcessesWithCommandLineContaining(_ownedMarker))
+                _ = Kill(pid, 9);
+    }
+
+    /// <summary>PIDs of processes (other than this one) whose command line contains <paramref name="marker"/>,
+    /// e.g. an ffmpeg still writing into a test's spool.</summary>
+    public static List<int> ProcessesWithCommandLineContaining(string marker)
+    {
+        var pids = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId) continue;
+            try
+            {
+                if (Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(dir, "cmdline"))).Contains(marker, StringComparison.Ordinal))
+                    pids.Add(pid);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // gone meanwhile
+            }
+        }
+        return pids;
     }
 
     [GeneratedRegex(@"\x1B\[[0-9;]*m")]

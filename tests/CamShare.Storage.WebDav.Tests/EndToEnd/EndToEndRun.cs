@@ -39,7 +39,7 @@ internal sealed partial class EndToEndRun : IAsyncDisposable
 
     private readonly WebDavServerFixture _server;
 
-    private EndToEndRun(WebDavServerFixture server, string root, string davPassword, RtspCamera camera, CamShareRunProcess camshare)
+    private EndToEndRun(WebDavServerFixture server, string root, string davPassword, RtspCamera camera, CamShareService camshare)
     {
         _server = server;
         Root = root;
@@ -51,7 +51,7 @@ internal sealed partial class EndToEndRun : IAsyncDisposable
     public string Root { get; }
     public string DavPassword { get; }
     public RtspCamera Camera { get; }
-    public CamShareRunProcess CamShare { get; }
+    public CamShareService CamShare { get; }
     public string SpoolPath => Path.Combine(Root, "spool");
     public string RecFolder => SegmentSpool.RecordingFolderOf(SpoolPath, CameraName);
 
@@ -103,7 +103,7 @@ internal sealed partial class EndToEndRun : IAsyncDisposable
             WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         }));
-        var camshare = CamShareRunProcess.Start(configPath, new Dictionary<string, string?>
+        var camshare = CamShareService.Start(configPath, new Dictionary<string, string?>
         {
             [RtspPasswordVariable] = RtspPassword,
             [DavPasswordVariable] = davPassword,
@@ -127,11 +127,11 @@ internal sealed partial class EndToEndRun : IAsyncDisposable
 
     /// <summary>Segment files camshare reported closed, in order.</summary>
     public List<(TimeSpan At, string File)> Closed =>
-        CamShare.Matching(IsClosed).Select(l => (l.At, ClosedLine().Match(l.Line).Groups[1].Value)).ToList();
+        CamShare.Matching(IsClosed).Select(l => (l.At, ClosedLine().Match(l.Text).Groups[1].Value)).ToList();
 
     /// <summary>Keys camshare reported uploaded and verified, in order.</summary>
     public List<(TimeSpan At, string Key)> Uploaded =>
-        CamShare.Matching(IsUploaded).Select(l => (l.At, UploadedLine().Match(l.Line).Groups[1].Value)).ToList();
+        CamShare.Matching(IsUploaded).Select(l => (l.At, UploadedLine().Match(l.Text).Groups[1].Value)).ToList();
 
     public static string ExpectedKey(string file)
     {
@@ -246,7 +246,7 @@ internal sealed partial class EndToEndRun : IAsyncDisposable
     {
         var output = CamShare.Output;
         Assert.DoesNotContain(CamShare.Matching(l => l.Contains("plugin not loaded", StringComparison.Ordinal)),
-            l => l.Line.Contains("webdav", StringComparison.OrdinalIgnoreCase));
+            l => l.Text.Contains("webdav", StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotMatch(@"\n\s+at \S+\(", output); // no stack trace
         Assert.DoesNotContain("crit:", output, StringComparison.Ordinal);
     }

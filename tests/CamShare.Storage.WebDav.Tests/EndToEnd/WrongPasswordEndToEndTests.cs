@@ -25,8 +25,8 @@ public sealed class WrongPasswordEndToEndTests(ApacheWebDavFixture server) : ICl
 
         var errors = run.CamShare.Matching(IsAuthError);
         Assert.Single(errors); // at most one per minute per destination, and no retry loop
-        Assert.Contains("fail:", errors[0].Line, StringComparison.Ordinal);
-        Assert.Contains("segments are kept", errors[0].Line, StringComparison.Ordinal);
+        Assert.Contains("fail:", errors[0].Text, StringComparison.Ordinal);
+        Assert.Contains("segments are kept", errors[0].Text, StringComparison.Ordinal);
         closed = run.Closed.Select(c => c.File).ToList(); // with the one finalised at the stop
         Assert.All(closed, f => Assert.True(File.Exists(Path.Combine(run.RecFolder, f)), $"{f} left the spool"));
         Assert.Equal(closed.Order(StringComparer.Ordinal),
