@@ -72,7 +72,7 @@ public sealed class CameraToRcloneTests
         await run.WaitForAsync(r => r.Uploads("sftp").Count >= 1, "a first upload");
         await sftp.StopServerAsync(); // SIGKILL of sshd and its sessions: the server is gone
         var closedBeforeOutage = run.Closed().Count;
-        await Task.Delay(1000); // an upload that completed just before the kill may still be logging its line
+        await Task.Delay(1000, TestContext.Current.CancellationToken); // an upload that completed just before the kill may still be logging its line
         var uploadsBeforeOutage = run.Uploads("sftp").Count;
         await run.WaitForAsync(r => r.Closed().Count >= closedBeforeOutage + 3, "three segments closed while the server is down");
 
