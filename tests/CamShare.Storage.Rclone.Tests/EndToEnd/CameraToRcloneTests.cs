@@ -161,16 +161,21 @@ public sealed class CameraToRcloneTests
         await local.InitializeAsync();
         var remoteRoot = Path.Combine(setup.Root, "remote");
         Directory.CreateDirectory(remoteRoot);
-        // 2 KiB/s: a 3-second segment (about 55 KB) takes far longer to upload than the 10 s camshare waits for uploads at stop.
-        var slow = local.Options(o => { o.Remote = $"{LocalRemoteFixture.RemoteName}:{remoteRoot}"; o.BandwidthLimit = "2k"; });
+        // 1 KiB/s: a full 3-second segment (about 55 KB) needs close to a minute, far longer than camshare's stop may
+        // take (up to 10 s for ffmpeg to finish its segment plus 10 s of upload grace; docs: TimeoutStopSec=30).
+        var slow = local.Options(o => { o.Remote = $"{LocalRemoteFixture.RemoteName}:{remoteRoot}"; o.BandwidthLimit = "1k"; });
         setup.WriteConfig(setup.Storage("nas", slow));
 
         await using var first = setup.StartCamshare();
-        await first.WaitForAsync(_ => RcloneProcessesMentioning(setup.Root).Any(p => p.CommandLine.Contains(" copyto ", StringComparison.Ordinal)),
-            "an rclone upload in flight");
+        // The second segment is a full one (the first may be short): wait until its upload is running.
+        await first.WaitForAsync(r => r.Closed() is { Count: >= 2 } closed && RcloneProcessesMentioning(setup.Root)
+                .Any(p => p.CommandLine.Contains(" copyto ", StringComparison.Ordinal) && p.CommandLine.Contains(closed[1], StringComparison.Ordinal)),
+            "the upload of a full segment in flight");
+        var fullSegment = first.Closed()[1];
         var inFlight = RcloneProcessesMentioning(setup.Root);
         Output?.WriteLine("in flight at SIGTERM: " + string.Join("\n", inFlight.Select(p => $"{p.Pid}: {p.CommandLine}")));
-        await first.StopAsync();
+        // A stop that waited for the slow upload instead of cancelling it would be SIGKILLed here (exit code 137).
+        await first.StopAsync(graceSeconds: 30);
         var firstOutput = first.Output;
         Output?.WriteLine(firstOutput);
         Assert.True(first.ExitCode == 0, $"exit code {first.ExitCode}:\n{firstOutput}");
@@ -184,7 +189,7 @@ public sealed class CameraToRcloneTests
         var closedFirst = CamshareRun.ClosedIn(firstOutput);
         var uploadedFirst = CamshareRun.UploadsIn(firstOutput, "nas");
         var pending = closedFirst.Where(n => !uploadedFirst.Contains(KeyOf(n))).ToList();
-        Assert.NotEmpty(pending);
+        Assert.Contains(fullSegment, pending); // its upload was cancelled, not completed
         Assert.Equal(pending.Order(StringComparer.Ordinal), setup.SpooledSegments());
         Assert.Equal(uploadedFirst.Order(StringComparer.Ordinal), Objects(remoteRoot));
         var partialsAfterStop = Partials(remoteRoot);
