@@ -215,6 +215,9 @@ internal sealed partial class EndToEndSetup : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await CameraSim.DisposeAsync();
+        // After a failed test: an rclone orphaned by camshare works on this test's files only (its root is unique).
+        foreach (var (pid, _) in RcloneProcessesMentioning(Root))
+            try { System.Diagnostics.Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
     }
 
