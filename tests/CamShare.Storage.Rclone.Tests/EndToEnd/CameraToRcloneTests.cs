@@ -47,7 +47,7 @@ public sealed class CameraToRcloneTests
         Assert.True(keys.Count >= 3, $"{keys.Count} objects");
         foreach (var key in keys)
             Assert.Equal(Md5(Path.Combine(local.Root, key)), Md5(Path.Combine(sftp.DataRoot, key)));
-        var facts = await AssertPlayableSeriesAsync(local.Root, keys);
+        var facts = await AssertPlayableSeriesAsync(local.Root, keys, setup.SpoolEvidence);
         foreach (var f in facts) Output?.WriteLine($"{f.Key}: {f.Duration:0.000} s, {f.Size} bytes");
 
         Assert.Empty(setup.SpooledSegments());
@@ -101,7 +101,7 @@ public sealed class CameraToRcloneTests
         Assert.Equal(uploads.Count, uploads.Distinct().Count()); // exactly once
         Assert.Equal(closed.Select(KeyOf).Order(StringComparer.Ordinal), uploads.Order(StringComparer.Ordinal));
         Assert.Equal(uploads.Order(StringComparer.Ordinal), Objects(sftp.DataRoot));
-        await AssertPlayableSeriesAsync(sftp.DataRoot, uploads);
+        await AssertPlayableSeriesAsync(sftp.DataRoot, uploads, setup.SpoolEvidence);
         Assert.Empty(setup.SpooledSegments());
         setup.AssertNoSecrets(output);
         Output?.WriteLine($"closed during the outage: {duringOutage.Count}; failed attempts logged: " +

@@ -124,6 +124,17 @@ internal sealed partial class EndToEndSetup : IAsyncDisposable
             ? Directory.EnumerateFiles(RecFolder, "*.mp4").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
             : [];
 
+    /// <summary>What the spool's rec folder holds (files, and ffmpeg's segment lists), for failure messages.</summary>
+    public string SpoolEvidence()
+    {
+        if (!Directory.Exists(RecFolder)) return "(no rec folder)";
+        var text = new System.Text.StringBuilder("rec folder: ");
+        text.AppendJoin(", ", Directory.EnumerateFiles(RecFolder).Select(f => $"{Path.GetFileName(f)} ({new FileInfo(f).Length} B)").Order(StringComparer.Ordinal));
+        foreach (var list in Directory.EnumerateFiles(RecFolder, "list-*.csv").Order(StringComparer.Ordinal))
+            text.Append('\n').Append(Path.GetFileName(list)).Append(":\n").Append(File.ReadAllText(list));
+        return text.ToString();
+    }
+
     /// <summary>Every .mp4 below <paramref name="folder"/> as a key (relative, '/'-separated), temporary uploads excluded.</summary>
     public static List<string> Objects(string folder) =>
         Directory.Exists(folder)
@@ -169,7 +180,8 @@ internal sealed partial class EndToEndSetup : IAsyncDisposable
     /// Each key: follows the template, is playable (h264 + aac, a full decode without error); inner segments last
     /// about 3 s, and there is no gap over 1 s between consecutive segments. Returns (key, duration, size).
     /// </summary>
-    public static async Task<List<(string Key, double Duration, long Size)>> AssertPlayableSeriesAsync(string folder, IReadOnlyList<string> keys)
+    public static async Task<List<(string Key, double Duration, long Size)>> AssertPlayableSeriesAsync(string folder, IReadOnlyList<string> keys,
+        Func<string>? evidence = null)
     {
         var facts = new List<(string Key, double Duration, long Size)>();
         foreach (var key in keys.Order(StringComparer.Ordinal))
@@ -187,7 +199,8 @@ internal sealed partial class EndToEndSetup : IAsyncDisposable
         for (var i = 1; i < facts.Count; i++)
         {
             var gap = (StartOf(Path.GetFileName(facts[i].Key)) - StartOf(Path.GetFileName(facts[i - 1].Key))).TotalSeconds - facts[i - 1].Duration;
-            Assert.True(gap <= 1.0, $"gap of {gap:0.00} s between {facts[i - 1].Key} and {facts[i].Key}");
+            Assert.True(gap <= 1.0, $"gap of {gap:0.00} s between {facts[i - 1].Key} and {facts[i].Key}; durations: " +
+                                    string.Join(", ", facts.Select(f => $"{Path.GetFileName(f.Key)} {f.Duration:0.000} s")) + "\n" + evidence?.Invoke());
         }
         return facts;
     }
