@@ -47,10 +47,10 @@ public sealed class CameraToRcloneTests
         Assert.True(keys.Count >= 3, $"{keys.Count} objects");
         foreach (var key in keys)
             Assert.Equal(Md5(Path.Combine(local.Root, key)), Md5(Path.Combine(sftp.DataRoot, key)));
+        Assert.True(setup.SpooledSegments().Count == 0, setup.SpoolEvidence());
         var facts = await AssertPlayableSeriesAsync(local.Root, keys, setup.SpoolEvidence);
         foreach (var f in facts) Output?.WriteLine($"{f.Key}: {f.Duration:0.000} s, {f.Size} bytes");
 
-        Assert.Empty(setup.SpooledSegments());
         Assert.Equal(closed.Count, CamshareRun.LinesContaining(output, "local file removed (all 2 destination(s) verified)").Count);
         // The sftp secrets (key and known_hosts paths) and the rclone config password never show.
         setup.AssertNoSecrets(output, sftpOptions.Environment["RCLONE_CONFIG_CSSFTP_KEY_FILE"],
@@ -101,8 +101,8 @@ public sealed class CameraToRcloneTests
         Assert.Equal(uploads.Count, uploads.Distinct().Count()); // exactly once
         Assert.Equal(closed.Select(KeyOf).Order(StringComparer.Ordinal), uploads.Order(StringComparer.Ordinal));
         Assert.Equal(uploads.Order(StringComparer.Ordinal), Objects(sftp.DataRoot));
+        Assert.True(setup.SpooledSegments().Count == 0, setup.SpoolEvidence());
         await AssertPlayableSeriesAsync(sftp.DataRoot, uploads, setup.SpoolEvidence);
-        Assert.Empty(setup.SpooledSegments());
         setup.AssertNoSecrets(output);
         Output?.WriteLine($"closed during the outage: {duringOutage.Count}; failed attempts logged: " +
                           $"{CamshareRun.LinesContaining(output, "upload of ").Count}; temporary objects left by killed sessions: {Partials(sftp.DataRoot).Count}");

@@ -124,12 +124,15 @@ internal sealed partial class EndToEndSetup : IAsyncDisposable
             ? Directory.EnumerateFiles(RecFolder, "*.mp4").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
             : [];
 
-    /// <summary>What the spool's rec folder holds (files, and ffmpeg's segment lists), for failure messages.</summary>
+    /// <summary>What the spool's rec and quarantine folders hold (and ffmpeg's segment lists), for failure messages.</summary>
     public string SpoolEvidence()
     {
-        if (!Directory.Exists(RecFolder)) return "(no rec folder)";
-        var text = new System.Text.StringBuilder("rec folder: ");
-        text.AppendJoin(", ", Directory.EnumerateFiles(RecFolder).Select(f => $"{Path.GetFileName(f)} ({new FileInfo(f).Length} B)").Order(StringComparer.Ordinal));
+        var text = new System.Text.StringBuilder();
+        foreach (var folder in new[] { RecFolder, Path.Combine(Spool, Camera, "quarantine") })
+            if (Directory.Exists(folder))
+                text.Append(Path.GetFileName(folder)).Append(": ")
+                    .AppendJoin(", ", Directory.EnumerateFiles(folder).Select(f => $"{Path.GetFileName(f)} ({new FileInfo(f).Length} B)").Order(StringComparer.Ordinal))
+                    .Append('\n');
         foreach (var list in Directory.EnumerateFiles(RecFolder, "list-*.csv").Order(StringComparer.Ordinal))
             text.Append('\n').Append(Path.GetFileName(list)).Append(":\n").Append(File.ReadAllText(list));
         return text.ToString();
