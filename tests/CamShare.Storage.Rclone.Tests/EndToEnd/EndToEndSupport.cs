@@ -135,6 +135,8 @@ internal sealed partial class EndToEndSetup : IAsyncDisposable
                     .Append('\n');
         foreach (var list in Directory.EnumerateFiles(RecFolder, "list-*.csv").Order(StringComparer.Ordinal))
             text.Append('\n').Append(Path.GetFileName(list)).Append(":\n").Append(File.ReadAllText(list));
+        var camera = CameraSim.Output.Trim();
+        if (camera.Length > 0) text.Append("camera simulator said:\n").Append(camera.Length > 4000 ? camera[^4000..] : camera);
         return text.ToString();
     }
 
