@@ -4,21 +4,21 @@ using CamShare.Testing;
 namespace CamShare.Storage.Rclone.Tests.EndToEnd;
 
 /// <summary>
-/// The real `camshare run --config FILE` (the built camshare.dll) as a <see cref="ServerProcess"/>, with helpers that
-/// read its log lines: segments closed, uploads verified per destination, configuration errors.
+/// The real `camshare run --config FILE` (a <see cref="CamShareService"/>), with helpers that read its log lines:
+/// segments closed, uploads verified per destination, configuration errors.
 /// </summary>
 internal sealed partial class CamshareRun : IAsyncDisposable
 {
-    private readonly ServerProcess _process;
+    private readonly CamShareService _process;
 
-    private CamshareRun(ServerProcess process) => _process = process;
+    private CamshareRun(CamShareService process) => _process = process;
 
     public static CamshareRun Start(string config, IDictionary<string, string?> environment) =>
-        new(ServerProcess.Start("dotnet", [CamShareCli.Dll, "run", "--config", config], environment));
+        new(CamShareService.Start(config, environment));
 
     public int Pid => _process.Pid;
     public bool HasExited => _process.HasExited;
-    public int ExitCode => _process.ExitCode;
+    public int ExitCode => _process.ExitCode ?? throw new InvalidOperationException("camshare is still running");
     public string Output => _process.Output;
 
     /// <summary>Keys reported "uploaded ..., verified" to <paramref name="destination"/>, in log order.</summary>
@@ -49,7 +49,8 @@ internal sealed partial class CamshareRun : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGTERM (once) and waits for the exit; SIGKILL only if it has not exited after <paramref name="graceSeconds"/>.</summary>
+    /// <summary>SIGTERM (once) and waits for the exit; SIGKILL and a TimeoutException if it has not exited after
+    /// <paramref name="graceSeconds"/>.</summary>
     public Task StopAsync(int graceSeconds = 45) => _process.StopAsync(TimeSpan.FromSeconds(graceSeconds));
 
     public Task KillAsync() => _process.KillAsync();
