@@ -98,6 +98,17 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_ffmpeg_the_demo_says_how_to_install_it_and_exits_3()
+    {
+        var result = await CamShareCli.RunAsync(["demo", "--output", Path.Combine(_dir, "out")],
+            new Dictionary<string, string?> { ["PATH"] = _dir, ["CAMSHARE_FFMPEG"] = null, ["CAMSHARE_FFPROBE"] = null });
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("ffmpeg and ffprobe are needed and were not found", result.StandardError);
+        Assert.Contains("sudo apt install ffmpeg", result.StandardError);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "out")), "nothing is created before the check");
+    }
+
+    [Fact]
     public async Task Providers_lists_the_built_in_provider_with_its_options()
     {
         var result = await CamShareCli.RunAsync(["providers"]);
