@@ -37,6 +37,9 @@ internal static class CheckCommand
             output.WriteLine($"WARN  plugin not loaded (no configured storage needs it): {failure}");
         output.WriteLine($"ok    config {configPath}: {startup.Settings.Cameras.Count} camera(s), {startup.Settings.Storages.Count} storage(s)");
         var allOk = true;
+        var (spoolOk, spoolDetail) = ProbeSpool(startup.Settings.Spool);
+        allOk &= spoolOk;
+        output.WriteLine($"{(spoolOk ? "ok  " : "FAIL")}  spool {Path.GetFullPath(startup.Settings.Spool.Path)}: {spoolDetail}");
 
         var ffmpeg = MediaTools.FindFfmpeg();
         var ffprobe = MediaTools.FindFfprobe();
@@ -88,6 +91,28 @@ internal static class CheckCommand
                 if (storage is IAsyncDisposable a) await a.DisposeAsync(); else (storage as IDisposable)?.Dispose();
         }
         return allOk ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    /// <summary>The spool must be writable; its free space is reported against the cap.</summary>
+    internal static (bool Ok, string Detail) ProbeSpool(SpoolSettings spool)
+    {
+        var folder = Path.GetFullPath(spool.Path);
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var probe = Path.Combine(folder, $".camshare-check-{Guid.NewGuid():N}");
+            File.WriteAllText(probe, "check");
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (false, $"not writable: {ex.Message}");
+        }
+        var freeMb = new DriveInfo(folder).AvailableFreeSpace >> 20;
+        var cap = spool.MaxSizeMb == 0 ? "no cap" : $"cap {spool.MaxSizeMb} MB";
+        return spool.MaxSizeMb > freeMb
+            ? (true, $"writable, {freeMb} MB free, less than the {cap}: the disk fills before old segments are dropped; lower spool.maxSizeMb")
+            : (true, $"writable, {freeMb} MB free ({cap})");
     }
 
     /// <summary>Write, stat, read back, list and delete one small object; the first failure is the answer.</summary>

@@ -56,8 +56,24 @@ public sealed class CliTests : IDisposable
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("ok    storage nas (local): write/read/list/delete ok", result.StandardOutput);
+        Assert.Contains($"ok    spool {Path.Combine(_dir, "spool")}: writable, ", result.StandardOutput);
         Assert.Contains("ok    ffmpeg: ffmpeg version", result.StandardOutput);
         Assert.Empty(Directory.EnumerateFiles(storage, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Check_fails_when_the_spool_cannot_be_written()
+    {
+        var file = Path.Combine(_dir, "not-a-folder");
+        File.WriteAllText(file, "x");
+        var config = WriteConfig($$"""
+            { "cameras": [ { "name": "demo", "url": "demo:", "destinations": ["nas"] } ],
+              "storages": [ { "name": "nas", "provider": "local", "path": "{{Path.Combine(_dir, "nas")}}" } ],
+              "spool": { "path": "{{file}}" } }
+            """);
+        var result = await CamShareCli.RunAsync(["check", "--config", config]);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"FAIL  spool {file}: not writable", result.StandardOutput);
     }
 
     [Fact]
