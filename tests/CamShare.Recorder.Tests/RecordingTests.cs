@@ -26,8 +26,9 @@ public sealed class RecordingTests
         foreach (var o in objects)
         {
             var file = Path.GetFileName(o.Key);
-            Assert.Matches(new Regex(@"^\d{8}T\d{6}-0600\.mp4$"), file); // strftime name in the camera's zone (CST)
+            Assert.Matches(new Regex(@"^\d{8}T\d{6}-0[56]00\.mp4$"), file); // strftime name in the camera's zone
             Assert.True(SegmentName.TryParseStart(file, out var start));
+            Assert.Equal(TimeZoneInfo.FindSystemTimeZoneById("America/Chicago").GetUtcOffset(start), start.Offset);
             Assert.Equal($"porch/{start:yyyyMMdd}/{start:HH}/{file}", o.Key);
             var facts = await MediaFacts.ProbeAsync(host.PathOf(o));
             Assert.True(facts.Has("h264") && facts.Has("aac"), $"{o.Key}: streams {string.Join(",", facts.Codecs)}");
