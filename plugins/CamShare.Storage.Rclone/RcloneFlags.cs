@@ -50,8 +50,11 @@ internal static class RcloneFlags
         ["--config"] = "use the configPath setting instead",
         ["--bwlimit"] = "use the bandwidthLimit setting instead",
         ["--rc"] = "would open rclone's remote-control server",
-        ["--ask-password"] = "rclone must never prompt; give RCLONE_CONFIG_PASS in environment instead",
-        ["--password-command"] = "would run a command whose output could end up in messages; use RCLONE_CONFIG_PASS in environment",
+        // (reasons on their own lines: these keys are flag names, not credentials)
+        ["--ask-password"] =
+            "rclone must never prompt; give RCLONE_CONFIG_PASS in environment instead",
+        ["--password-command"] =
+            "would run a command whose output could end up in messages; use RCLONE_CONFIG_PASS in environment",
     };
 
     private static readonly Dictionary<char, string> Shorthands = new()
