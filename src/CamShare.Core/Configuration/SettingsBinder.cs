@@ -8,8 +8,9 @@ namespace CamShare.Core.Configuration;
 
 /// <summary>
 /// Binds a configuration section onto a settings class, strictly: unknown keys, values of the wrong type and
-/// unreadable secrets become <see cref="ConfigProblem"/>s that name the key. Secrets (<see cref="SecretAttribute"/>)
-/// may be given inline, as <c>NAMEEnv</c> (an environment variable) or <c>NAMEFile</c> (a file).
+/// unreadable secret files become <see cref="ConfigProblem"/>s that name the key.
+/// A property marked <see cref="SecretAttribute"/> may be given inline, as <c>NAMEEnv</c> (an environment variable)
+/// or <c>NAMEFile</c> (a file).
 /// </summary>
 /// <remarks>Hand-written rather than ConfigurationBinder so every error names its key and the fix.</remarks>
 public sealed class SettingsBinder(Func<string, string?> environment)
