@@ -8,7 +8,7 @@ namespace CamShare.Core.Configuration;
 
 /// <summary>
 /// Binds a configuration section onto a settings class, strictly: unknown keys, values of the wrong type and
-/// unreadable secret files become <see cref="ConfigProblem"/>s that name the key.
+/// unreadable secret files are reported as problems naming the key (see ConfigProblem).
 /// A property marked <see cref="SecretAttribute"/> may be given inline, as <c>NAMEEnv</c> (an environment variable)
 /// or <c>NAMEFile</c> (a file).
 /// </summary>
