@@ -20,6 +20,10 @@ public sealed class RcloneStorageProvider : IStorageProvider, IShareLinkCapabili
     private readonly ILogger<RcloneStorageProvider> _logger;
     private readonly RcloneRemote _remote;
 
+    // Temporary objects a failed put could not remove (the server was down): removed after the next good put.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _leftovers = new(StringComparer.Ordinal);
+    private const int LeftoverTries = 5;
+
     public RcloneStorageProvider(RcloneStorageOptions options, StorageIdentity storage,
         ILogger<RcloneStorageProvider> logger)
     {
@@ -66,6 +70,7 @@ public sealed class RcloneStorageProvider : IStorageProvider, IShareLinkCapabili
                     $"rclone stored {stored.Size} bytes at '{key}' on {_remote} but {length} were sent.");
             progress?.Report(new TransferProgress(length, length));
             _logger.LogDebug("stored {Key} ({Size} bytes) on {Storage}", key, length, _storage.Name);
+            await RemoveLeftoversAsync().ConfigureAwait(false);
             return stored;
         }
         catch (Exception ex) when (temporaryMayExist &&
@@ -282,17 +287,41 @@ public sealed class RcloneStorageProvider : IStorageProvider, IShareLinkCapabili
 
     private async Task DeleteQuietlyAsync(string key)
     {
+        if (!await TryDeleteAsync(key).ConfigureAwait(false)) _leftovers.TryAdd(key, 0);
+    }
+
+    /// <summary>The remote works again: retry removing what failed puts left behind, a few times each.</summary>
+    private async Task RemoveLeftoversAsync()
+    {
+        foreach (var (key, tries) in _leftovers)
+        {
+            if (await TryDeleteAsync(key).ConfigureAwait(false))
+                _leftovers.TryRemove(key, out _);
+            else if (tries + 1 >= LeftoverTries && _leftovers.TryRemove(key, out _))
+                _logger.LogWarning("temporary object {Key} on {Storage} could not be removed after {Tries} tries; it is " +
+                                   "hidden from listings, remove it by hand", key, _storage.Name, LeftoverTries);
+            else
+                _leftovers[key] = tries + 1;
+        }
+    }
+
+    /// <returns>True when the object is gone (removed now, or never there).</returns>
+    private async Task<bool> TryDeleteAsync(string key)
+    {
         try
         {
             using var timeout = new CancellationTokenSource(CleanupTimeout);
             var result = await Runner.RunAsync("deletefile", [_remote.PathOf(key)], timeout.Token).ConfigureAwait(false);
-            if (!result.Succeeded)
-                _logger.LogDebug("temporary object {Key} not removed: {Error}", key, result.ErrorText);
+            if (result.Succeeded) return true;
+            var gone = result.ExitCode == 4 || result.ErrorText.Contains("not found", StringComparison.OrdinalIgnoreCase);
+            if (!gone) _logger.LogDebug("temporary object {Key} not removed: {Error}", key, result.ErrorText);
+            return gone;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            _logger.LogWarning("could not remove temporary object {Key} on {Storage}: {Error}", key, _storage.Name,
+            _logger.LogDebug("could not remove temporary object {Key} on {Storage}: {Error}", key, _storage.Name,
                 Runner.Redactor.Redact(ex.Message));
+            return false;
         }
     }
 }
