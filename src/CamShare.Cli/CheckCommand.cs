@@ -87,8 +87,7 @@ internal static class CheckCommand
         }
         finally
         {
-            foreach (var storage in storages.Values)
-                if (storage is IAsyncDisposable a) await a.DisposeAsync(); else (storage as IDisposable)?.Dispose();
+            await Startup.DisposeStoragesAsync(storages.Values);
         }
         return allOk ? ExitCodes.Ok : ExitCodes.Failed;
     }

@@ -77,8 +77,7 @@ internal static class ServiceHost
             }
             finally
             {
-                foreach (var storage in storages.Values)
-                    if (storage is IAsyncDisposable a) await a.DisposeAsync(); else (storage as IDisposable)?.Dispose();
+                await Startup.DisposeStoragesAsync(storages.Values);
             }
         }
     }

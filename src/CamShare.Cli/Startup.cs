@@ -46,4 +46,11 @@ internal sealed class Startup
         }
         return storages;
     }
+
+    public static async Task DisposeStoragesAsync(IEnumerable<IStorageProvider> storages)
+    {
+        foreach (var storage in storages)
+            if (storage is IAsyncDisposable a) await a.DisposeAsync();
+            else (storage as IDisposable)?.Dispose();
+    }
 }

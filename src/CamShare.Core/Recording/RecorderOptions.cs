@@ -3,8 +3,8 @@ namespace CamShare.Core.Recording;
 /// <summary>Knobs of the recorder and its supervisor (defaults suit production; tests shorten some).</summary>
 public sealed class RecorderOptions
 {
-    public string FfmpegPath { get; set; } = "ffmpeg";
-    public string FfprobePath { get; set; } = "ffprobe";
+    public string FfmpegPath { get; set; } = Media.MediaTools.FindFfmpeg() ?? "ffmpeg"; // CAMSHARE_FFMPEG, then PATH
+    public string FfprobePath { get; set; } = Media.MediaTools.FindFfprobe() ?? "ffprobe";
 
     /// <summary>First restart delay; doubles per consecutive failure up to <see cref="MaxRestartDelay"/>.</summary>
     public TimeSpan InitialRestartDelay { get; set; } = TimeSpan.FromSeconds(1);
