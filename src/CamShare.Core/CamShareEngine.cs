@@ -72,7 +72,7 @@ public sealed class CamShareEngine : IAsyncDisposable
         var root = Path.GetFullPath(_settings.Spool.Path);
         Directory.CreateDirectory(root);
         _spoolLock = LockSpool(root);
-        var spoolSettings = new SpoolSettings { Path = root, MaxSizeMb = _settings.Spool.MaxSizeMb, KeepLocal = _settings.Spool.KeepLocal };
+        var spoolSettings = new SpoolSettings { Path = root, MaxSizeMb = _settings.Spool.MaxSizeMb, MinFreeMb = _settings.Spool.MinFreeMb, KeepLocal = _settings.Spool.KeepLocal };
         _journal = SegmentJournal.Open(Path.Combine(root, SegmentSpool.JournalFileName), _loggerFactory.CreateLogger("CamShare.Spool"), out var live);
         var spool = new SegmentSpool(spoolSettings, _journal, _loggerFactory.CreateLogger("CamShare.Spool"), _time);
 

@@ -144,10 +144,11 @@ public sealed class FfmpegCommandTests
         Assert.True(args.ToList().IndexOf("-timeout") < args.ToList().IndexOf("-i"), "-timeout must come before -i");
         Assert.Contains("-rtsp_transport tcp -timeout 10000000 -i rtsp://admin:p%40ss%3Aw%2Frd%25@10.0.0.5:554/stream1 -map 0 -c:v copy", line);
         Assert.Contains("-c:a aac -b:a 48k", line);
-        Assert.Contains("-f segment -segment_time 300 -segment_atclocktime 1 -reset_timestamps 1 -strftime 1", line);
+        Assert.Contains("-f segment -segment_time 300 -segment_atclocktime 1 -reset_timestamps 1", line);
+        Assert.Contains("-progress pipe:1 -stats_period 1", line);
         Assert.Contains("-segment_list /spool/porch/rec/list-1.csv -segment_list_type csv", line);
         Assert.Contains("movflags=+frag_keyframe+empty_moov+default_base_moof:flush_packets=1", line);
-        Assert.Equal("/spool/porch/rec/%Y%m%dT%H%M%S%z.mp4", args[^1]);
+        Assert.Equal("/spool/porch/rec/run-%06d.mp4", args[^1]); // unique by construction; renamed when complete
         Assert.DoesNotContain("hvc1", line);
     }
 

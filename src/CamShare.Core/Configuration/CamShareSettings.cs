@@ -61,11 +61,11 @@ public sealed class CameraSettings
     [Description("IANA time zone of the camera's location for file names (e.g. America/Chicago); default: this machine's.")]
     public string? TimeZone { get; set; }
 
-    [Description("Seconds without new segment data after which ffmpeg is considered stalled and restarted.")]
-    public int StallTimeoutSeconds { get; set; } = 30;
+    [Description("Seconds in which ffmpeg's output does not advance (a frozen camera) after which ffmpeg is killed and restarted.")]
+    public int StallTimeoutSeconds { get; set; } = 10;
 
     [Description("RTSP socket timeout in seconds (ffmpeg -timeout).")]
-    public int RtspTimeoutSeconds { get; set; } = 10;
+    public int RtspTimeoutSeconds { get; set; } = 5;
 
     [Description("Add -tag:v hvc1 to H.265 video so Apple players play it.")]
     public bool AppleCompatibleHevc { get; set; } = true;
@@ -88,6 +88,9 @@ public sealed class SpoolSettings
 
     [Description("Cap on the spool's size in MB; over it the oldest segments are dropped (logged). 0 = no cap.")]
     public long MaxSizeMb { get; set; } = 10_240;
+
+    [Description("Free space in MB kept on the spool's disk: below it the oldest waiting segments are dropped (logged) before the disk fills and recording breaks. 0 = none.")]
+    public long MinFreeMb { get; set; } = 256;
 
     [Description("Keep local files after every destination verified them (retention of local copies is then yours).")]
     public bool KeepLocal { get; set; }

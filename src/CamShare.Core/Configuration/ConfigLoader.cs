@@ -62,6 +62,8 @@ public sealed partial class ConfigLoader(Func<string, string?>? environment = nu
             problems.Add(new ConfigProblem("spool.path", "must not be empty; set a folder for segments waiting to be uploaded"));
         if (settings.Spool.MaxSizeMb < 0)
             problems.Add(new ConfigProblem("spool.maxSizeMb", "must be 0 (no cap) or a positive number of megabytes"));
+        if (settings.Spool.MinFreeMb < 0)
+            problems.Add(new ConfigProblem("spool.minFreeMb", "must be 0 (no headroom) or a positive number of megabytes"));
         if (problems.Count > 0) throw new ConfigException(problems);
         return settings;
     }

@@ -1,6 +1,5 @@
-using CamShare.Abstractions;
-using System.Diagnostics;
 using System.Globalization;
+using CamShare.Abstractions;
 using CamShare.Core.Configuration;
 using CamShare.Core.Spool;
 using Microsoft.Extensions.Logging;
@@ -8,52 +7,62 @@ using Microsoft.Extensions.Logging;
 namespace CamShare.Core.Recording;
 
 /// <summary>
-/// Records one camera: runs ffmpeg, hands every segment the segment list reports as complete to the spool,
-/// checks unlisted leftovers with ffprobe after each ffmpeg exit, watches for stalls, and restarts ffmpeg forever
-/// with capped exponential backoff. Never looks at a file ffmpeg may still be writing.
+/// Records one camera and supervises its ffmpeg forever: each complete segment the run's list reports goes to
+/// the spool (through <see cref="SegmentIntake"/>), a run whose output stops advancing is killed, and an exit is
+/// followed by a restart: after 1 s when the run recorded something, else with a growing delay that ends early
+/// the moment the camera's port answers again. Crash leftovers are <see cref="SegmentRecovery"/>'s job.
+/// Never looks at a file ffmpeg may still be writing.
 /// </summary>
 public sealed class CameraRecorder
 {
-    /// <summary>Hands a complete segment file to the spool/pipeline.</summary>
+    /// <summary>Hands a complete segment file (under its final name) to the spool.</summary>
     public delegate Task AdmitSegment(CameraSettings camera, string path, CancellationToken cancellationToken);
 
     private readonly CameraSettings _camera;
     private readonly string _rec;
-    private readonly string _quarantine;
     private readonly RecorderOptions _options;
-    private readonly SegmentSpool _spool;
-    private readonly AdmitSegment _admit;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly SecretRedactor _redactor;
     private readonly MediaProbe _probe;
-    private readonly HashSet<string> _handled = new(StringComparer.Ordinal); // admitted or quarantined by this recorder
+    private readonly SegmentIntake _intake;
+    private readonly SegmentRecovery _recovery;
+    private readonly CameraReachability _reachability;
     private StreamInfo? _streams;
-    private volatile Process? _ffmpeg;
+    private volatile FfmpegRun? _ffmpeg;
     private int _runs;
+    private DateTimeOffset _lastDiskFullLog = DateTimeOffset.MinValue;
 
     public CameraRecorder(CameraSettings camera, SegmentSpool spool, AdmitSegment admit, RecorderOptions options,
         ILogger logger, TimeProvider time)
     {
         _camera = camera;
-        _spool = spool;
         _rec = SegmentSpool.RecordingFolderOf(spool.Root, camera.Name);
-        _quarantine = SegmentSpool.QuarantineFolderOf(spool.Root, camera.Name);
-        _admit = admit;
+        var quarantine = SegmentSpool.QuarantineFolderOf(spool.Root, camera.Name);
         _options = options;
         _logger = logger;
         _time = time;
         _redactor = new SecretRedactor(camera.Password);
         _probe = new MediaProbe(options.FfmpegPath, options.FfprobePath);
+        Directory.CreateDirectory(_rec);
+        var zone = string.IsNullOrEmpty(camera.TimeZone) ? TimeZoneInfo.Local : TimeZoneInfo.FindSystemTimeZoneById(camera.TimeZone);
+        var namer = new SegmentNamer(_rec, zone,
+            name => spool.Contains(camera.Name, name) || SegmentIntake.NameInFolders(_rec, quarantine, name));
+        _intake = new SegmentIntake(camera, _rec, quarantine, namer, admit, logger);
+        _recovery = new SegmentRecovery(camera, _rec, _intake, _probe, options, logger, time, name => spool.Contains(camera.Name, name));
+        _reachability = new CameraReachability(camera);
     }
 
     public string Camera => _camera.Name;
 
     /// <summary>PID of the running ffmpeg, if any (diagnostics and tests).</summary>
-    public int? FfmpegPid { get { try { return _ffmpeg is { HasExited: false } p ? p.Id : null; } catch (InvalidOperationException) { return null; } } }
+    public int? FfmpegPid { get { try { return _ffmpeg is { HasExited: false } p ? p.Pid : null; } catch (InvalidOperationException) { return null; } } }
 
     /// <summary>How many times ffmpeg was started.</summary>
     public int Runs => Volatile.Read(ref _runs);
+
+    /// <summary>When the last segment was taken in (null before the first).</summary>
+    public DateTimeOffset? LastSegmentAt { get; private set; }
 
     /// <summary>Set by tests to simulate the host dying: the loop stops at once, touching nothing.</summary>
     internal CancellationToken Crash { get; set; }
@@ -65,78 +74,101 @@ public sealed class CameraRecorder
     public async Task RunAsync(CancellationToken stopping, CancellationToken admitting)
     {
         Directory.CreateDirectory(_rec);
-        Directory.CreateDirectory(_quarantine);
-        await RecoverAsync(admitting).ConfigureAwait(false);
-        var delay = _options.InitialRestartDelay;
+        await _recovery.RecoverAsync(admitting).ConfigureAwait(false);
+        var failures = 0;
         while (!stopping.IsCancellationRequested && !Crash.IsCancellationRequested)
         {
             var started = _time.GetTimestamp();
             var outcome = await RunOnceAsync(stopping, admitting).ConfigureAwait(false);
             if (outcome is null) return; // stopped (or crashed)
-            var ran = _time.GetElapsedTime(started);
-            if (ran >= _options.HealthyAfter) delay = _options.InitialRestartDelay;
-            _logger.LogWarning("{Camera}: ffmpeg {Outcome} after {Seconds:0.0} s: {Reason}; restarting in {Delay:0} s",
-                _camera.Name, outcome.Value.What, ran.TotalSeconds, outcome.Value.Reason, delay.TotalSeconds);
+            var (what, reason, recorded) = outcome.Value;
+            // A run that recorded something was healthy: restart at once. Only runs that never got going back off.
+            failures = recorded ? 0 : failures + 1;
+            var delay = failures == 0 ? _options.InitialRestartDelay
+                : TimeSpan.FromTicks(Math.Min(_options.InitialRestartDelay.Ticks << Math.Min(failures - 1, 20), _options.MaxRestartDelay.Ticks));
+            _logger.LogWarning("{Camera}: ffmpeg {Outcome} after {Seconds:0.0} s: {Reason}; restarting in {Delay:0} s{Early}",
+                _camera.Name, what, _time.GetElapsedTime(started).TotalSeconds, reason, delay.TotalSeconds,
+                delay > _options.InitialRestartDelay && _reachability.CanProbe ? " (sooner if the camera answers again)" : "");
             try
             {
                 using var either = CancellationTokenSource.CreateLinkedTokenSource(stopping, Crash);
-                await Task.Delay(delay, _time, either.Token).ConfigureAwait(false);
+                await WaitBeforeRestartAsync(delay, either.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRestartDelay.Ticks));
         }
     }
 
-    /// <summary>One ffmpeg run. Returns why it ended, or null when it ended because the host is stopping.</summary>
-    private async Task<(string What, string Reason)?> RunOnceAsync(CancellationToken stopping, CancellationToken admitting)
+    /// <summary>Waits out <paramref name="delay"/>, but returns as soon as the camera's port starts answering
+    /// after it did not: recording resumes within about a second of the camera coming back.</summary>
+    private async Task WaitBeforeRestartAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetTimestamp();
+        if (delay <= _options.ReachabilityPollInterval || !_reachability.CanProbe)
+        {
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        var wasReachable = await _reachability.AnswersAsync(_options.ReachabilityPollInterval, cancellationToken).ConfigureAwait(false);
+        while (_time.GetElapsedTime(deadline) < delay)
+        {
+            await Task.Delay(_options.ReachabilityPollInterval, _time, cancellationToken).ConfigureAwait(false);
+            var reachable = await _reachability.AnswersAsync(_options.ReachabilityPollInterval, cancellationToken).ConfigureAwait(false);
+            if (reachable && !wasReachable)
+            {
+                _logger.LogInformation("{Camera}: the camera answers again; restarting ffmpeg now", _camera.Name);
+                return;
+            }
+            wasReachable = reachable;
+        }
+    }
+
+    /// <summary>One ffmpeg run. Returns why it ended and whether it recorded anything, or null when it ended
+    /// because the host is stopping.</summary>
+    private async Task<(string What, string Reason, bool Recorded)?> RunOnceAsync(CancellationToken stopping, CancellationToken admitting)
     {
         if (_streams is null && !FfmpegCommand.IsDemo(_camera) && (_camera.Audio == AudioMode.Auto || _camera.AppleCompatibleHevc))
             await ProbeStreamsAsync(stopping).ConfigureAwait(false);
         if (stopping.IsCancellationRequested) return null;
 
-        var runId = _time.GetUtcNow().ToString("yyyyMMddTHHmmssfff", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
+        var runId = SegmentNamer.NewRunId(_time.GetUtcNow());
         var listPath = Path.Combine(_rec, $"list-{runId}.csv");
         var pidPath = Path.Combine(_rec, $"ffmpeg-{runId}.pid");
         var list = new SegmentListReader(listPath);
-        var tail = new StderrTail();
-        var process = StartFfmpeg(listPath);
+        var run = FfmpegRun.Start(_options.FfmpegPath, FfmpegCommand.Record(_camera, _rec, listPath, _streams, runId), _rec,
+            _camera.TimeZone, _options.OwnSession, _redactor, _logger, _camera.Name, _time,
+            (file, at) => _intake.Namer.RecordOpened(file, at));
         Interlocked.Increment(ref _runs);
-        await File.WriteAllTextAsync(pidPath, process.Id.ToString(CultureInfo.InvariantCulture), CancellationToken.None).ConfigureAwait(false);
-        _ffmpeg = process;
-        _logger.LogInformation("{Camera}: ffmpeg started (pid {Pid}, {Seconds} s segments)", _camera.Name, process.Id, _camera.SegmentSeconds);
-        var stderr = PumpStderrAsync(process, tail);
+        await File.WriteAllTextAsync(pidPath, run.Pid.ToString(CultureInfo.InvariantCulture), CancellationToken.None).ConfigureAwait(false);
+        _ffmpeg = run;
+        _logger.LogInformation("{Camera}: ffmpeg started (pid {Pid}, {Seconds} s segments)", _camera.Name, run.Pid, _camera.SegmentSeconds);
 
         using var wake = new SemaphoreSlim(0);
         using var watcher = CreateWatcher(wake);
-        var lastProgress = _time.GetTimestamp();
-        (string, long) lastSeen = ("", -1);
+        var stall = TimeSpan.FromSeconds(Math.Max(1, _camera.StallTimeoutSeconds));
         string? what = null;
         var graceful = false;
+        var recorded = 0;
         try
         {
-            while (!process.HasExited)
+            while (!run.HasExited)
             {
                 if (Crash.IsCancellationRequested) return null;
                 if (stopping.IsCancellationRequested && !graceful)
                 {
                     graceful = true;
-                    await StopGracefullyAsync(process).ConfigureAwait(false);
+                    await run.StopGracefullyAsync(_options.StopTimeout).ConfigureAwait(false);
                     break;
                 }
-                foreach (var listed in list.ReadNew())
-                    await AdmitListedAsync(listed, admitting).ConfigureAwait(false);
-
-                var seen = NewestGrowth(list);
-                if (seen != lastSeen) { lastSeen = seen; lastProgress = _time.GetTimestamp(); }
-                else if (_time.GetElapsedTime(lastProgress) >= TimeSpan.FromSeconds(Math.Max(1, _camera.StallTimeoutSeconds)))
+                recorded += await TakeListedAsync(list, admitting).ConfigureAwait(false);
+                if (run.SinceProgress >= stall)
                 {
-                    what = $"stalled (no new data for {_camera.StallTimeoutSeconds} s), killed";
-                    _logger.LogWarning("{Camera}: no new segment data for {Seconds} s; ffmpeg (pid {Pid}) looks stuck, killing it",
-                        _camera.Name, _camera.StallTimeoutSeconds, process.Id);
-                    ProcessSignals.Send(process.Id, ProcessSignals.SigKill);
+                    what = $"stalled (its output did not advance for {_camera.StallTimeoutSeconds} s), killed";
+                    _logger.LogWarning("{Camera}: ffmpeg's output did not advance for {Seconds} s (camera frozen or stream stuck); killing ffmpeg (pid {Pid})",
+                        _camera.Name, _camera.StallTimeoutSeconds, run.Pid);
+                    run.Kill();
                     break;
                 }
                 try
@@ -145,79 +177,47 @@ public sealed class CameraRecorder
                 }
                 catch (OperationCanceledException) { }
             }
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            await stderr.ConfigureAwait(false);
+            await run.WaitForExitAsync().ConfigureAwait(false);
             if (Crash.IsCancellationRequested) return null;
 
             // ffmpeg is gone: the rest of its list is final, and whatever it left unlisted may be checked now.
-            foreach (var listed in list.ReadNew())
-                await AdmitListedAsync(listed, admitting).ConfigureAwait(false);
-            await HandleLeftoversAsync(admitting).ConfigureAwait(false);
-            TryDelete(listPath);
-            TryDelete(pidPath);
+            recorded += await TakeListedAsync(list, admitting).ConfigureAwait(false);
+            await _recovery.HandleLeftoversAsync(admitting).ConfigureAwait(false);
+            SegmentRecovery.TryDelete(listPath);
+            SegmentRecovery.TryDelete(pidPath);
+            ReportFullDisk(run);
             if (graceful || stopping.IsCancellationRequested)
             {
-                _logger.LogInformation("{Camera}: ffmpeg stopped (exit code {Code})", _camera.Name, process.ExitCode);
+                _logger.LogInformation("{Camera}: ffmpeg stopped (exit code {Code})", _camera.Name, run.ExitCode);
                 return null;
             }
-            return (what ?? $"exited (exit code {process.ExitCode})", tail.Reason(process.ExitCode));
+            return (what ?? $"exited (exit code {run.ExitCode})", run.ExitReason(), recorded > 0);
         }
         finally
         {
             _ffmpeg = null;
-            if (!Crash.IsCancellationRequested) process.Dispose();
+            if (!Crash.IsCancellationRequested) run.Dispose();
         }
     }
 
-    private Process StartFfmpeg(string listPath)
+    private async Task<int> TakeListedAsync(SegmentListReader list, CancellationToken cancellationToken)
     {
-        var arguments = FfmpegCommand.Record(_camera, _rec, listPath, _streams);
-        var useSetsid = _options.OwnSession && File.Exists("/usr/bin/setsid");
-        var info = new ProcessStartInfo(useSetsid ? "/usr/bin/setsid" : _options.FfmpegPath)
-        {
-            UseShellExecute = false,
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            WorkingDirectory = _rec,
-        };
-        // setsid execs ffmpeg in place (our child is no process-group leader), so the PID is ffmpeg's own.
-        if (useSetsid) info.ArgumentList.Add(_options.FfmpegPath);
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
-        if (!string.IsNullOrEmpty(_camera.TimeZone)) info.Environment["TZ"] = _camera.TimeZone;
-        return Process.Start(info) ?? throw new InvalidOperationException("cannot start ffmpeg");
+        var taken = await _recovery.TakeListedAsync(list.ReadNew(), cancellationToken).ConfigureAwait(false);
+        if (taken > 0) LastSegmentAt = _time.GetUtcNow();
+        return taken;
     }
 
-    private async Task PumpStderrAsync(Process process, StderrTail tail)
+    // "Error writing trailer: Invalid argument" is what ffmpeg says on a full disk; say it plainly.
+    private void ReportFullDisk(FfmpegRun run)
     {
-        _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        try
-        {
-            while (await process.StandardError.ReadLineAsync(CancellationToken.None).ConfigureAwait(false) is { } line)
-            {
-                if (Crash.IsCancellationRequested) continue;
-                var clean = _redactor.Redact(line);
-                tail.Add(clean);
-                _logger.LogDebug("{Camera}: ffmpeg: {Line}", _camera.Name, clean);
-            }
-        }
-        catch (IOException) { }
-        catch (ObjectDisposedException) { }
-    }
-
-    private async Task StopGracefullyAsync(Process process)
-    {
-        // Exactly one signal: a second one during the trailer write would leave a broken file.
-        ProcessSignals.Send(process.Id, ProcessSignals.SigInt);
-        using var cts = new CancellationTokenSource(_options.StopTimeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            _logger.LogWarning("{Camera}: ffmpeg did not stop within {Seconds:0} s of SIGINT; killing it", _camera.Name, _options.StopTimeout.TotalSeconds);
-            ProcessSignals.Send(process.Id, ProcessSignals.SigKill);
-        }
+        var free = DiskSpace.FreeBytes(_rec);
+        var full = free is < 1 << 20 || run.Tail.Lines.Any(l => l.Contains("No space left on device", StringComparison.OrdinalIgnoreCase));
+        if (!full) return;
+        var now = _time.GetUtcNow();
+        if (now - _lastDiskFullLog < TimeSpan.FromMinutes(1)) return;
+        _lastDiskFullLog = now;
+        _logger.LogError("{Camera}: the spool disk is full ({Free} free at {Path}); segments cannot be recorded completely. Free space, or lower spool.maxSizeMb / raise spool.minFreeMb",
+            _camera.Name, free is { } f ? $"{f / 1048576.0:0.0} MB" : "nothing", _rec);
     }
 
     private FileSystemWatcher? CreateWatcher(SemaphoreSlim wake)
@@ -241,110 +241,6 @@ public sealed class CameraRecorder
         try { if (wake.CurrentCount == 0) wake.Release(); } catch (ObjectDisposedException) { }
     }
 
-    // The newest segment file's name and size plus the list's length: any change means ffmpeg is making progress.
-    private (string, long) NewestGrowth(SegmentListReader list)
-    {
-        try
-        {
-            var newest = new DirectoryInfo(_rec).EnumerateFiles("*.mp4").OrderByDescending(f => f.Name, StringComparer.Ordinal).FirstOrDefault();
-            return (newest?.Name ?? "", (newest?.Length ?? 0) + list.Length * 1_000_000_007L);
-        }
-        catch (IOException)
-        {
-            return ("", 0);
-        }
-    }
-
-    private async Task AdmitListedAsync(ListedSegment listed, CancellationToken cancellationToken)
-    {
-        var path = Path.Combine(_rec, listed.Name);
-        if (!File.Exists(path) || _spool.Contains(_camera.Name, listed.Name)) return;
-        var info = new FileInfo(path);
-        _handled.Add(listed.Name);
-        _logger.LogInformation("{Camera}: segment {File} closed ({Seconds} s, {Size:0.0} MB)", _camera.Name, listed.Name,
-            listed.Seconds is { } s ? s.ToString("0.0", CultureInfo.InvariantCulture) : "?", info.Length / 1048576.0);
-        try
-        {
-            await _admit(_camera, path, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Keep recording; the file stays in rec/ and is looked at again as a leftover after this ffmpeg run.
-            _handled.Remove(listed.Name);
-            _logger.LogError("{Camera}: could not take segment {File} into the spool: {Error}", _camera.Name, listed.Name, ex.Message);
-        }
-    }
-
-    /// <summary>
-    /// Start-up: an ffmpeg left running by a host that died is stopped gracefully (its last segment is then
-    /// listed), the lists of earlier runs are read, and unlisted leftovers are checked.
-    /// </summary>
-    private async Task RecoverAsync(CancellationToken cancellationToken)
-    {
-        foreach (var pidFile in Directory.EnumerateFiles(_rec, "ffmpeg-*.pid"))
-        {
-            if (int.TryParse(await File.ReadAllTextAsync(pidFile, cancellationToken).ConfigureAwait(false), out var pid) && IsOurFfmpeg(pid))
-            {
-                _logger.LogWarning("{Camera}: an ffmpeg of an earlier run (pid {Pid}) is still recording; stopping it", _camera.Name, pid);
-                ProcessSignals.Send(pid, ProcessSignals.SigInt);
-                var deadline = _time.GetTimestamp();
-                while (ProcessSignals.Exists(pid) && _time.GetElapsedTime(deadline) < _options.StopTimeout)
-                    await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-                if (ProcessSignals.Exists(pid)) ProcessSignals.Send(pid, ProcessSignals.SigKill);
-                while (ProcessSignals.Exists(pid) && IsOurFfmpeg(pid)) await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-            }
-            TryDelete(pidFile);
-        }
-        foreach (var listFile in Directory.EnumerateFiles(_rec, "list-*.csv").Order(StringComparer.Ordinal))
-        {
-            foreach (var listed in SegmentListReader.ReadAll(listFile))
-                await AdmitListedAsync(listed, cancellationToken).ConfigureAwait(false);
-            TryDelete(listFile);
-        }
-        await HandleLeftoversAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private bool IsOurFfmpeg(int pid)
-    {
-        try
-        {
-            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline");
-            return cmdline.Contains(_rec, StringComparison.Ordinal) && !cmdline.Contains("\0-f\0null", StringComparison.Ordinal);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Segments no list names (cut off by a crash): uploaded when playable, else quarantined. Only
-    /// called when no ffmpeg of ours is running.</summary>
-    private async Task HandleLeftoversAsync(CancellationToken cancellationToken)
-    {
-        foreach (var path in Directory.EnumerateFiles(_rec, "*.mp4").Order(StringComparer.Ordinal).ToList())
-        {
-            var fileName = Path.GetFileName(path);
-            // Order matters: a finished segment leaves the spool only after its file is gone from rec/.
-            if (_handled.Contains(fileName) || _spool.Contains(_camera.Name, fileName) || !File.Exists(path)) continue;
-            var check = await _probe.CheckSegmentAsync(path, cancellationToken).ConfigureAwait(false);
-            if (check.Playable)
-            {
-                _logger.LogWarning("{Camera}: segment {File} was cut off ({Seconds:0.0} s, {Size:0.0} MB) but is playable; uploading it",
-                    _camera.Name, fileName, check.DurationSeconds, new FileInfo(path).Length / 1048576.0);
-                await _admit(_camera, path, cancellationToken).ConfigureAwait(false);
-                _handled.Add(fileName);
-            }
-            else
-            {
-                Directory.CreateDirectory(_quarantine);
-                File.Move(path, Path.Combine(_quarantine, fileName), overwrite: true);
-                _logger.LogWarning("{Camera}: segment {File} was cut off and is not playable ({Reason}); moved to quarantine",
-                    _camera.Name, fileName, check.Reason);
-            }
-        }
-        _handled.RemoveWhere(name => !File.Exists(Path.Combine(_rec, name))); // gone from rec/: can never be a leftover
-    }
-
     private async Task ProbeStreamsAsync(CancellationToken cancellationToken)
     {
         try
@@ -361,10 +257,5 @@ public sealed class CameraRecorder
             // ffmpeg itself will report the camera's state; audio then defaults to AAC, which MP4 always holds.
             _logger.LogDebug("{Camera}: stream probe failed: {Error}", _camera.Name, _redactor.Redact(ex.Message));
         }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

@@ -6,9 +6,6 @@ namespace CamShare.Core.Recording;
 /// <summary>The ffmpeg command line of one recording run, as an argument list (never a joined string).</summary>
 public static class FfmpegCommand
 {
-    /// <summary>strftime pattern of segment names: the wall-clock time the segment was opened, with its UTC offset.</summary>
-    public const string SegmentPattern = "%Y%m%dT%H%M%S%z.mp4";
-
     /// <summary>Fragmented MP4 flushed per fragment: a segment cut off by a crash or power loss stays playable.</summary>
     public const string SegmentFormatOptions = "movflags=+frag_keyframe+empty_moov+default_base_moof:flush_packets=1";
 
@@ -35,9 +32,14 @@ public static class FfmpegCommand
     /// <param name="recFolder">Where ffmpeg writes segments.</param>
     /// <param name="listPath">This run's own segment list (ffmpeg truncates it when it starts).</param>
     /// <param name="streams">What a probe found in the camera's stream, or null when unknown.</param>
-    public static IReadOnlyList<string> Record(CameraSettings camera, string recFolder, string listPath, StreamInfo? streams)
+    /// <param name="runId">This run's id: ffmpeg's files are RUNID-000000.mp4, … (unique by construction; the
+    /// recorder gives each complete one its final, time-based name).</param>
+    public static IReadOnlyList<string> Record(CameraSettings camera, string recFolder, string listPath, StreamInfo? streams,
+        string runId = "run")
     {
-        var args = new List<string> { "-nostdin", "-hide_banner", "-nostats", "-loglevel", "level+info" };
+        // -progress on stdout, once a second: the stall watchdog's heartbeat (out_time_us stops when data does).
+        var args = new List<string> { "-nostdin", "-hide_banner", "-nostats", "-loglevel", "level+info",
+                                      "-progress", "pipe:1", "-stats_period", "1" };
         if (IsDemo(camera))
         {
             args.AddRange(["-re", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=15",
@@ -60,17 +62,17 @@ public static class FfmpegCommand
                        "-segment_time", camera.SegmentSeconds.ToString(CultureInfo.InvariantCulture),
                        "-segment_atclocktime", "1",
                        "-reset_timestamps", "1",
-                       "-strftime", "1",
                        "-segment_list", listPath, "-segment_list_type", "csv",
                        "-segment_format", "mp4",
                        "-segment_format_options", SegmentFormatOptions,
-                       Path.Combine(recFolder, SegmentPattern)]);
+                       Path.Combine(recFolder, SegmentNamer.OutputPattern(runId))]);
         return args;
     }
 
     internal static IEnumerable<string> AudioArguments(AudioMode mode, StreamInfo? streams) => mode switch
     {
         AudioMode.None => ["-an"],
+        _ when streams is { AudioCodec: null, VideoCodec: not null } => ["-an"], // the probe found no audio at all
         AudioMode.Copy => ["-c:a", "copy"],
         AudioMode.Aac => ["-c:a", "aac", "-b:a", "48k"],
         _ when streams is { AudioCodec: "aac" or "opus" or "mp3" } => ["-c:a", "copy"],

@@ -10,8 +10,9 @@ public sealed class RecorderOptions
     public TimeSpan InitialRestartDelay { get; set; } = TimeSpan.FromSeconds(1);
     public TimeSpan MaxRestartDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>A run that lasted this long was healthy: the next restart starts from the initial delay again.</summary>
-    public TimeSpan HealthyAfter { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>While waiting to restart after runs that recorded nothing, how often the camera's port is tried:
+    /// the wait ends as soon as it answers again.</summary>
+    public TimeSpan ReachabilityPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a graceful stop (one SIGINT) may take before ffmpeg is killed.</summary>
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -154,8 +154,8 @@ public sealed class SegmentSpool
 
     private void EnforceCap(SpoolSegment newest)
     {
-        if (_settings.MaxSizeMb <= 0) return;
-        var cap = _settings.MaxSizeMb * 1024L * 1024L;
+        var cap = _settings.MaxSizeMb > 0 ? _settings.MaxSizeMb * 1024L * 1024L : long.MaxValue;
+        var headroom = _settings.MinFreeMb * 1024L * 1024L;
         while (true)
         {
             SpoolSegment victim;
@@ -163,20 +163,26 @@ public sealed class SegmentSpool
             lock (_lock)
             {
                 total = _segments.Values.Sum(s => s.Size);
-                if (total <= cap) return;
+                var free = headroom > 0 ? Recording.DiskSpace.FreeBytes(Root) : null;
+                var overCap = total > cap;
+                var diskLow = free is { } f && f < headroom;
+                if (!overCap && !diskLow) return;
                 var oldest = _segments.Values.Where(s => !ReferenceEquals(s, newest)).OrderBy(s => s.Start).FirstOrDefault();
                 if (oldest is null) return; // only the newest segment left: keep it
                 victim = oldest;
+                _dropReason = overCap
+                    ? string.Create(CultureInfo.InvariantCulture, $"spool over its {_settings.MaxSizeMb} MB cap ({total / 1048576.0:0.0} MB)")
+                    : string.Create(CultureInfo.InvariantCulture, $"the spool disk has {free!.Value / 1048576.0:0.0} MB free, under spool.minFreeMb ({_settings.MinFreeMb} MB)");
             }
             var waitingFor = victim.Destinations.Where(d => !victim.IsVerified(d)).ToList();
             string why;
             lock (_lock)
                 why = string.Join("; ", waitingFor.Select(d => _subscribers.TryGetValue(d, out var s) ? s.Describe() : $"'{d}' is not configured"));
-            var reason = string.Create(CultureInfo.InvariantCulture,
-                $"spool over its {_settings.MaxSizeMb} MB cap ({total / 1048576.0:0.0} MB) while {why}");
-            Drop(victim, reason);
+            Drop(victim, $"{_dropReason} while {why}");
         }
     }
+
+    private string _dropReason = "";
 
     private void Drop(SpoolSegment segment, string reason)
     {
