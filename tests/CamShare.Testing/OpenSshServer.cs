@@ -177,6 +177,10 @@ public sealed class OpenSshServer : IAsyncDisposable
         return process;
     }
 
+    /// <summary>Lets the public key in <paramref name="publicKeyPath"/> log in as <see cref="User"/> too.</summary>
+    public void AuthorizeKey(string publicKeyPath) =>
+        File.AppendAllText(Path.Combine(Base, "authorized_keys"), File.ReadAllText(publicKeyPath));
+
     /// <summary>SIGKILL to the listener and every session it forked: the server is down, connections break.</summary>
     public async Task StopAsync()
     {
