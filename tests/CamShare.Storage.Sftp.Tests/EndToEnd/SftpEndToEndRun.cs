@@ -43,11 +43,12 @@ internal sealed partial class SftpEndToEndRun : IAsyncDisposable
     public RtspCamera Camera { get; }
     public CamShareService CamShare { get; }
     public string SpoolPath => Path.Combine(Root, "spool");
+    public string RecFolder => SegmentSpool.RecordingFolderOf(SpoolPath, CameraName);
     public string KeptFolder => Path.Combine(SpoolPath, CameraName, SegmentSpool.KeptFolder);
 
     /// <summary>Starts the camera and `camshare run`, logging in with the fixture's ed25519 key file
     /// (<c>privateKeyFile</c>) and the host key fingerprint as ssh-keygen prints it.</summary>
-    public static async Task<SftpEndToEndRun> StartAsync(SftpServerFixture server)
+    public static async Task<SftpEndToEndRun> StartAsync(SftpServerFixture server, string? hostKeyFingerprint = null)
     {
         Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(CamShareCli.Dll)!, "CamShare.Storage.Sftp.dll")),
             "the SFTP provider is beside camshare.dll, so the test would not load it as a plugin");
@@ -71,7 +72,7 @@ internal sealed partial class SftpEndToEndRun : IAsyncDisposable
                 {
                     name = Destination, provider = "sftp", host = "127.0.0.1", port = server.Server.Port,
                     username = OpenSshServer.User, privateKeyFile = server.Server.ClientKeyPath,
-                    hostKeyFingerprint = server.Server.HostKeyFingerprint, rootFolder = server.RootFolder,
+                    hostKeyFingerprint = hostKeyFingerprint ?? server.Server.HostKeyFingerprint, rootFolder = server.RootFolder,
                     connectTimeoutSeconds = 3, operationTimeoutSeconds = 10, maxConnections = 2,
                 },
             },
