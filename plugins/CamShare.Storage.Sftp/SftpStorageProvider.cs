@@ -102,7 +102,7 @@ public sealed partial class SftpStorageProvider : IStorageProvider, IFolderClean
     {
         await _folders.EnsureAsync(client, folder, cancellationToken).ConfigureAwait(false);
         // A cancelled token must stop a transfer even when SSH.NET waits for the server's window: end the session.
-        using (cancellationToken.Register(static c => ((SftpClient)c!).Disconnect(), client))
+        using (cancellationToken.Register(static c => EndSession((SftpClient)c!), client))
         {
             try
             {
@@ -119,6 +119,13 @@ public sealed partial class SftpStorageProvider : IStorageProvider, IFolderClean
         }
         await RenameOntoAsync(client, temporary, path, cancellationToken).ConfigureAwait(false);
         return await client.GetAttributesAsync(path, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Runs inside CancellationTokenSource.Cancel: it must not throw into the canceller.
+    private static void EndSession(SftpClient client)
+    {
+        try { client.Disconnect(); }
+        catch (Exception ex) when (ex is SshException or ObjectDisposedException or InvalidOperationException or IOException) { }
     }
 
     private static async Task UploadAsync(SftpClient client, string temporary, UploadSource source, UploadProgress progress,

@@ -137,3 +137,39 @@ public sealed class PoolAndFolderTests(PasswordSftpFixture fixture) : IClassFixt
         Assert.Equal(["segment.mp4"], Directory.GetFiles(fixture.OnDisk(prefix + "cam")).Select(Path.GetFileName));
     }
 }
+
+/// <summary>The server hangs (SIGSTOP, connections open) during a put: the put ends with a retryable timeout instead
+/// of hanging, and after the server goes on everything works again.</summary>
+public sealed class FrozenServerTests(PasswordSftpFixture fixture) : IClassFixture<PasswordSftpFixture>
+{
+    [Fact]
+    public async Task A_hung_server_times_out_retryably_and_works_after_it_resumes()
+    {
+        var options = fixture.Options();
+        options.OperationTimeoutSeconds = 3;
+        options.ConnectTimeoutSeconds = 3;
+        using var provider = fixture.Create(options);
+        var prefix = NewPrefix("frozen");
+        const long length = 64L << 20;
+        using var content = new GeneratedStream(length, 80, gateAt: 4L << 20);
+        var put = provider.PutAsync(prefix + "hung.mp4", UploadSource.FromStream(length, _ => ValueTask.FromResult<Stream>(content)),
+            null, Timeout(120));
+        await Task.WhenAny(content.ReachedGate, put);
+        fixture.Server.Freeze();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            content.Release();
+            var error = await Assert.ThrowsAnyAsync<StorageTransientException>(() => put);
+            TestContext.Current.TestOutputHelper?.WriteLine($"after {clock.Elapsed.TotalSeconds:0.0} s: {error.GetType().Name}: {error.Message}");
+            Assert.True(error.IsRetryable);
+        }
+        finally
+        {
+            fixture.Server.Thaw();
+        }
+        await provider.PutAsync(prefix + "after.mp4", Generated(1_000_000, 81), null, Timeout());
+        Assert.Equal(GeneratedStream.Md5Of(1_000_000, 81), await Md5OfObjectAsync(provider, prefix + "after.mp4"));
+        await Assert.ThrowsAsync<StorageNotFoundException>(() => provider.StatAsync(prefix + "hung.mp4", Timeout()));
+    }
+}

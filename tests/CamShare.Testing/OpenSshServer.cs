@@ -181,11 +181,43 @@ public sealed class OpenSshServer : IAsyncDisposable
     public void AuthorizeKey(string publicKeyPath) =>
         File.AppendAllText(Path.Combine(Base, "authorized_keys"), File.ReadAllText(publicKeyPath));
 
+    /// <summary>SIGSTOP to the listener and every session: a hung server whose TCP connections stay open.</summary>
+    public void Freeze() => SignalTree(19);
+
+    /// <summary>SIGCONT: the frozen server goes on.</summary>
+    public void Thaw() => SignalTree(18);
+
+    private void SignalTree(int signal)
+    {
+        if (Pid is not { } root) return;
+        var pids = new List<int> { root };
+        for (var i = 0; i < pids.Count; i++) pids.AddRange(ChildrenOf(pids[i]));
+        foreach (var pid in pids) _ = Kill(pid, signal);
+    }
+
+    private static IEnumerable<int> ChildrenOf(int parent)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            string stat;
+            try { stat = File.ReadAllText(Path.Combine(dir, "stat")); }
+            catch (IOException) { continue; }
+            // pid (comm) state ppid ...
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (fields.Length > 1 && int.TryParse(fields[1], out var ppid) && ppid == parent) yield return pid;
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
     /// <summary>SIGKILL to the listener and every session it forked: the server is down, connections break.</summary>
     public async Task StopAsync()
     {
         var process = _process;
         if (process is null) return;
+        Thaw();
         _process = null;
         if (!process.HasExited) process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync();
