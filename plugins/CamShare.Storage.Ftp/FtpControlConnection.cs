@@ -20,17 +20,20 @@ internal sealed partial class FtpControlConnection : IAsyncDisposable
     private readonly Socket _socket;
     private Stream _stream;
     private FtpReplyReader _reader;
+    private readonly int _sessionName;
+    private Socket? _dataSocket; // the transfer in flight (one at a time per control connection)
 
     private FtpControlConnection(FtpSettings settings, int slot, Socket socket)
     {
         _settings = settings;
         Slot = slot;
+        _sessionName = TlsSessionNames.Take(settings.Host);
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: true);
         _reader = new FtpReplyReader(_stream);
     }
 
-    /// <summary>The pool slot; it chooses the TLS session cache entry (see <see cref="FtpSettings.TlsOptionsFor"/>).</summary>
+    /// <summary>The connection's place in its pool.</summary>
     public int Slot { get; }
 
     public FtpFeatures Features { get; private set; } = FtpFeatures.None;
@@ -126,7 +129,7 @@ internal sealed partial class FtpControlConnection : IAsyncDisposable
     {
         var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
         using var timeout = Timeout(cancellationToken);
-        await ssl.AuthenticateAsClientAsync(_settings.TlsOptionsFor(Slot), timeout.Token).ConfigureAwait(false);
+        await ssl.AuthenticateAsClientAsync(_settings.TlsOptionsFor(_sessionName), timeout.Token).ConfigureAwait(false);
         _stream = ssl;
         _reader = new FtpReplyReader(ssl);
         TlsDescription = $"{ssl.SslProtocol}, {ssl.NegotiatedCipherSuite}";
@@ -200,6 +203,7 @@ internal sealed partial class FtpControlConnection : IAsyncDisposable
             using (var timeout = Timeout(cancellationToken))
                 await socket.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
             stream = new NetworkStream(socket, ownsSocket: true);
+            _dataSocket = socket;
             var reply = await SendAsync(command, cancellationToken).ConfigureAwait(false);
             if (!reply.IsPreliminary) throw FtpErrors.FromReply(reply, action, what, _settings.Redactor);
             if (_settings.UsesTls)
@@ -207,7 +211,7 @@ internal sealed partial class FtpControlConnection : IAsyncDisposable
                 var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
                 stream = ssl;
                 using var timeout = Timeout(cancellationToken);
-                await ssl.AuthenticateAsClientAsync(_settings.TlsOptionsFor(Slot), timeout.Token).ConfigureAwait(false);
+                await ssl.AuthenticateAsClientAsync(_settings.TlsOptionsFor(_sessionName), timeout.Token).ConfigureAwait(false);
             }
             return stream;
         }
@@ -229,7 +233,7 @@ internal sealed partial class FtpControlConnection : IAsyncDisposable
             {
                 using var timeout = Timeout(cancellationToken);
                 await data.FlushAsync(timeout.Token).ConfigureAwait(false);
-                if (data is SslStream ssl) await ssl.ShutdownAsync().WaitAsync(timeout.Token).ConfigureAwait(false);
+                await CloseGracefullyAsync(data, timeout.Token).ConfigureAwait(false);
             }
         }
         finally
@@ -240,12 +244,34 @@ internal sealed partial class FtpControlConnection : IAsyncDisposable
         if (!reply.IsSuccess) throw FtpErrors.FromReply(reply, action, what, _settings.Redactor);
     }
 
+    /// <summary>
+    /// Ends an upload's data connection so that the server sees a clean end of data: TLS close_notify, then a
+    /// FIN, then reading until the server closes. Closing with unread bytes in the receive buffer (TLS 1.3
+    /// session tickets the server sends after the handshake) would make the kernel send a reset instead, and
+    /// vsftpd answers that with "426 Failure reading network stream" even though every byte arrived.
+    /// </summary>
+    private async Task CloseGracefullyAsync(Stream data, CancellationToken cancellationToken)
+    {
+        if (data is SslStream ssl) await ssl.ShutdownAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        _dataSocket?.Shutdown(SocketShutdown.Send);
+        var sink = new byte[4096];
+        try
+        {
+            while (await data.ReadAsync(sink, cancellationToken).ConfigureAwait(false) > 0) { }
+        }
+        catch (IOException)
+        {
+            // The server may reset instead of closing; its reply on the control connection decides.
+        }
+    }
+
     /// <summary>Gives up on the connection (a cancelled transfer): it is closed, never reused.</summary>
     public void MarkBroken() => IsBroken = true;
 
     private async Task<IPEndPoint> PassiveEndPointAsync(string what, CancellationToken cancellationToken)
     {
         var serverAddress = ((IPEndPoint)_socket.RemoteEndPoint!).Address;
+        if (serverAddress.IsIPv4MappedToIPv6) serverAddress = serverAddress.MapToIPv4(); // the control socket is dual-mode
         if (_settings.PassiveMode != FtpPassiveMode.Pasv && !_settings.EpsvUnsupported)
         {
             var epsv = await SendAsync("EPSV", cancellationToken).ConfigureAwait(false);
@@ -305,7 +331,10 @@ internal sealed partial class FtpControlConnection : IAsyncDisposable
         }
         IsBroken = true;
         await _stream.DisposeAsync().ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _released, 1) == 0) TlsSessionNames.Release(_settings.Host, _sessionName);
     }
+
+    private int _released;
 
     [GeneratedRegex(@"\((.)\1\1(\d+)\1\)")]
     private static partial Regex EpsvPort();

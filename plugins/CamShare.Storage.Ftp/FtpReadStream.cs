@@ -28,7 +28,12 @@ internal sealed class FtpReadStream(Stream data, FtpConnectionPool.Lease lease, 
             lease.Connection.MarkBroken();
             throw new FtpConnectionLostException($"{what}: connection lost: {lease.Connection.Redactor.Redact(ex.Message)}", ex);
         }
-        if (read == 0 && buffer.Length > 0) _atEnd = true;
+        if (read == 0 && buffer.Length > 0 && !_atEnd)
+        {
+            // The end of the data is only an end if the server says the transfer succeeded (226).
+            _atEnd = true;
+            await lease.Connection.FinishTransferAsync(data, upload: false, FtpAction.Read, what, cancellationToken).ConfigureAwait(false);
+        }
         return read;
     }
 
@@ -43,12 +48,7 @@ internal sealed class FtpReadStream(Stream data, FtpConnectionPool.Lease lease, 
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         try
         {
-            if (_atEnd)
-            {
-                using var cts = new CancellationTokenSource(timeout);
-                await lease.Connection.FinishTransferAsync(data, upload: false, FtpAction.Read, what, cts.Token).ConfigureAwait(false);
-            }
-            else
+            if (!_atEnd)
             {
                 lease.Connection.MarkBroken();
                 await data.DisposeAsync().ConfigureAwait(false);

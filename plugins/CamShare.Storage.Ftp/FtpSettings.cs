@@ -41,17 +41,18 @@ internal sealed class FtpSettings
     public volatile bool EpsvUnsupported;
 
     /// <summary>
-    /// TLS options for the control connection in pool slot <paramref name="slot"/> and for every data connection
-    /// that belongs to it. .NET on Linux resumes a client session only for a target host that is a name (never an
+    /// TLS options for a control connection holding session name <paramref name="slot"/> (from
+    /// <see cref="TlsSessionNames"/>) and for every data connection that belongs to it. .NET on Linux resumes a client session only for a target host that is a name (never an
     /// IP address), from a cache keyed by that exact string (ordinal) within one set of TLS settings, keeping one
     /// session per key. Servers such as vsftpd (require_ssl_reuse=YES) insist that each data connection resume
-    /// its own control connection's session, so each slot spells the host with its own letter case: the same
-    /// name for SNI and the certificate (both case-insensitive), a separate entry in the session cache.
+    /// its own control connection's session (ProFTPD compares the session IDs), so each live control connection
+    /// spells the host with its own letter case: the same name for SNI and the certificate (both case-insensitive),
+    /// a separate entry in the session cache.
     /// </summary>
     public SslClientAuthenticationOptions TlsOptionsFor(int slot) => new()
     {
         TargetHost = SessionName(Host, slot),
-        EnabledSslProtocols = SslProtocols.None, // the system's choice: TLS 1.2 and 1.3
+        EnabledSslProtocols = SslProtocols.Tls12,
         CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
         RemoteCertificateValidationCallback = Trust.Validate,
         AllowTlsResume = true,
