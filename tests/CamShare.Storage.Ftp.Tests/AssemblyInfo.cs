@@ -1,0 +1,2 @@
+// The test servers (ProFTPD, vsftpd) run as processes on Linux.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
