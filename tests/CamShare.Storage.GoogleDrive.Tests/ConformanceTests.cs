@@ -1,0 +1,12 @@
+using CamShare.Storage.Conformance;
+using CamShare.Storage.GoogleDrive.Tests.Fixtures;
+
+namespace CamShare.Storage.GoogleDrive.Tests;
+
+/// <summary>The shared provider conformance suite against the Drive v3 emulator.</summary>
+public sealed class DriveEmulatorConformanceTests(DriveEmulatorFixture f)
+    : StorageProviderConformanceTests<DriveEmulatorFixture>(f);
+
+/// <summary>The same suite with share links allowed (anyone-with-the-link), so the link test runs too.</summary>
+public sealed class DriveEmulatorWithLinksConformanceTests(DriveEmulatorWithLinksFixture f)
+    : StorageProviderConformanceTests<DriveEmulatorWithLinksFixture>(f);
