@@ -33,6 +33,7 @@ public sealed partial class DriveEmulator
         var session = new UploadSession
         {
             Id = "ADPycd" + Guid.NewGuid().ToString("N"),
+            Sequence = Interlocked.Increment(ref _counter),
             ContentPath = Path.Combine(_contentDir, Guid.NewGuid().ToString("N")),
             TargetId = targetId,
             Metadata = metadata,
@@ -57,6 +58,7 @@ public sealed partial class DriveEmulator
         {
             Faults.ExpireSessionAtByte = null;
             _sessions.TryRemove(id, out _);
+            ExpiredSessions++;
             throw new EmulatorError(404, "Not Found: the upload session has expired.", "notFound");
         }
         var range = ContentRange.Parse(context.Request.Headers["Content-Range"].ToString());

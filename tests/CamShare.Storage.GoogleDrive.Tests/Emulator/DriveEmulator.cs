@@ -142,7 +142,16 @@ public sealed partial class DriveEmulator : IAsyncDisposable
             .Select(i => (i.Id, i.Name, i.IsFolder, i.Trashed)).ToList();
 
     /// <summary>The upload sessions opened so far.</summary>
-    internal IReadOnlyCollection<UploadSession> Sessions => _sessions.Values.ToList();
+    internal IReadOnlyList<UploadSession> Sessions => _sessions.Values.OrderBy(s => s.Sequence).ToList();
+
+    /// <summary>A mark for <see cref="SessionsSince"/>.</summary>
+    public long Mark => Interlocked.Read(ref _counter);
+
+    /// <summary>The sessions opened after <paramref name="mark"/> that still exist (expired ones are gone).</summary>
+    internal IReadOnlyList<UploadSession> SessionsSince(long mark) => Sessions.Where(s => s.Sequence > mark).ToList();
+
+    /// <summary>How many sessions the emulator expired.</summary>
+    public int ExpiredSessions { get; internal set; }
 
     /// <summary>The e-mail addresses (or "anyone") with a permission on an item.</summary>
     public IReadOnlyList<string> Grantees(string id) =>

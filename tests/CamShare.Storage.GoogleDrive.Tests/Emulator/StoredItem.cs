@@ -62,6 +62,8 @@ internal sealed class StoredItem
 internal sealed class UploadSession
 {
     public required string Id { get; init; }
+    /// <summary>Opening order, for tests that look at "the sessions since".</summary>
+    public long Sequence { get; init; }
     public required string ContentPath { get; init; }
     /// <summary>Set for files.update (new content for this file); null for files.create.</summary>
     public string? TargetId { get; init; }
