@@ -55,6 +55,14 @@ public sealed partial class DriveEmulator : IAsyncDisposable
     /// <summary>How long files.list takes to show a newly created item (Drive's eventual consistency).</summary>
     public TimeSpan ListDelay { get; set; }
 
+    /// <summary>Lets files.list catch up: everything created so far becomes visible now.</summary>
+    public void CatchUpListing()
+    {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var item in _items.Values)
+            if (item.ListedFrom > now) item.ListedFrom = now;
+    }
+
     /// <summary>Quota in bytes for all file content; null is unlimited.</summary>
     public long? StorageQuotaBytes { get; set; }
 

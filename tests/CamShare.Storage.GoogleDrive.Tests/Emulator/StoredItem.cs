@@ -15,7 +15,7 @@ internal sealed class StoredItem
     public DateTimeOffset CreatedTime { get; init; }
     public DateTimeOffset ModifiedTime { get; set; }
     /// <summary>files.list shows the item only from this moment (Drive's listing is eventually consistent).</summary>
-    public DateTimeOffset ListedFrom { get; init; }
+    public DateTimeOffset ListedFrom { get; set; }
     public bool Trashed { get; set; }
     public string? ContentPath { get; set; }
     public long Size { get; set; }
