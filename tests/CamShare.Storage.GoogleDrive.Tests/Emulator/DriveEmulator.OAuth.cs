@@ -138,7 +138,10 @@ public sealed partial class DriveEmulator
         var signed = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]);
         if (!key.VerifyData(signed, Base64Url(parts[2]), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
             return "Invalid JWT Signature.";
-        if ((string?)claims?["aud"] != TokenEndpoint) return "Invalid JWT: aud must be the token endpoint.";
+        // Google documents aud as its token URL; Google.Apis puts that value there whatever token_uri is.
+        var audience = (string?)claims?["aud"];
+        if (audience != TokenEndpoint && audience != "https://oauth2.googleapis.com/token")
+            return $"Invalid JWT: aud {audience} is not the token endpoint.";
         var exp = claims?["exp"]?.GetValue<long>() ?? 0;
         if (DateTimeOffset.FromUnixTimeSeconds(exp) < DateTimeOffset.UtcNow) return "Invalid JWT: Token must be a short-lived token.";
         if (!((string?)claims?["scope"] ?? "").Split(' ').Contains(DriveScope)) return "Invalid JWT: scope lacks Drive.";
