@@ -15,6 +15,8 @@ public class DriveEmulatorFixture : StorageProviderFixture
     public const string ClientId = "1234567890-camshare.apps.googleusercontent.com";
     public const string ClientSecret = "GOCSPX-emulator-secret-value";
 
+    private readonly List<string> _revoked = [];
+
     public DriveEmulator Emulator { get; } = new();
 
     /// <summary>A folder of its own for this fixture's token files.</summary>
@@ -72,6 +74,7 @@ public class DriveEmulatorFixture : StorageProviderFixture
     {
         var revoked = Emulator.IssueRefreshToken(ClientId);
         Emulator.RevokeRefreshToken(revoked);
+        _revoked.Add(revoked);
         var file = Path.Combine(Home, $"revoked-{Guid.NewGuid():N}.json");
         WriteTokenFileAsync(file, revoked).GetAwaiter().GetResult();
         return Create(o => o.TokenFile = file);
@@ -86,6 +89,8 @@ public class DriveEmulatorFixture : StorageProviderFixture
             o.TokenEndpoint = closed + "token";
         });
     }
+
+    public override IReadOnlyList<string> Secrets => [ClientSecret, RefreshToken, .. _revoked];
 
     public override long LargeObjectSize => 64L << 20;
 }
