@@ -56,7 +56,7 @@ internal sealed class DriveCalls(DriveConnection connection, GoogleDriveStorageO
     {
         var service = await ServiceAsync(cancellationToken);
         var request = service.Files.Get(fileId);
-        request.Fields = DriveQuery.FileFields + ",trashed";
+        request.Fields = DriveQuery.FileFields + ",sha1Checksum,sha256Checksum,trashed";
         try
         {
             var file = await request.ExecuteAsync(cancellationToken);

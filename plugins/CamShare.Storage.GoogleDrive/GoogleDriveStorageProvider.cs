@@ -13,7 +13,7 @@ namespace CamShare.Storage.GoogleDrive;
 /// (files.update), never a second file of the same name.
 /// </summary>
 public sealed class GoogleDriveStorageProvider : IStorageProvider, IFolderCleanupCapability, IFolderSharingCapability,
-    IShareLinkCapability, IInteractiveAuthorizationCapability, IDisposable
+    IShareLinkCapability, IInteractiveAuthorizationCapability, IServerSideHashCapability, IDisposable
 {
     private readonly GoogleDriveStorageOptions _options;
     private readonly ILogger _logger;
@@ -205,6 +205,31 @@ public sealed class GoogleDriveStorageProvider : IStorageProvider, IFolderCleanu
             return Task.FromResult("A service account needs no consent: share the root folder with its e-mail address.");
         return Guard("authorize", () => new DriveConsent(_connection, _options).RunAsync(input, output, cancellationToken),
             cancellationToken);
+    }
+
+    /// <summary>Drive computes these for every file with binary content and reports them without a download.</summary>
+    public IReadOnlyCollection<string> SupportedHashes { get; } =
+        [ChecksumAlgorithms.Md5, ChecksumAlgorithms.Sha1, ChecksumAlgorithms.Sha256];
+
+    public Task<ObjectChecksum> GetHashAsync(string key, string algorithm, CancellationToken cancellationToken)
+    {
+        StorageKeys.EnsureValid(key);
+        if (!SupportedHashes.Contains(algorithm, StringComparer.OrdinalIgnoreCase))
+            throw new NotSupportedException($"Drive reports md5, sha1 and sha256, not {algorithm}");
+        return Guard($"hash '{key}'", async () =>
+        {
+            var file = await FindFileAsync(key, cancellationToken)
+                       ?? throw new StorageNotFoundException($"hash '{key}': no such object.");
+            var hex = algorithm.ToLowerInvariant() switch
+            {
+                ChecksumAlgorithms.Md5 => file.Md5Checksum,
+                ChecksumAlgorithms.Sha1 => file.Sha1Checksum,
+                _ => file.Sha256Checksum,
+            };
+            return hex is { Length: > 0 }
+                ? ObjectChecksum.Of(algorithm.ToLowerInvariant(), hex)
+                : throw new StorageTransientException($"hash '{key}': Drive has not computed the {algorithm} yet.");
+        }, cancellationToken);
     }
 
     private async Task<DriveFile?> FindFileAsync(string key, CancellationToken cancellationToken)

@@ -14,6 +14,8 @@ internal sealed class DriveFile : IDirectResponseSchema
     [JsonProperty("parents")] public IList<string>? Parents { get; set; }
     [JsonProperty("size")] public long? Size { get; set; }
     [JsonProperty("md5Checksum")] public string? Md5Checksum { get; set; }
+    [JsonProperty("sha1Checksum")] public string? Sha1Checksum { get; set; }
+    [JsonProperty("sha256Checksum")] public string? Sha256Checksum { get; set; }
     [JsonProperty("modifiedTime")] public string? ModifiedTimeRaw { get; set; }
     [JsonProperty("createdTime")] public string? CreatedTimeRaw { get; set; }
     [JsonProperty("trashed")] public bool? Trashed { get; set; }

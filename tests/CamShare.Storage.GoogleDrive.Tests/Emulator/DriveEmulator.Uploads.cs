@@ -148,8 +148,13 @@ public sealed partial class DriveEmulator
 
     private void Complete(UploadSession session)
     {
-        string md5;
-        using (var stream = File.OpenRead(session.ContentPath)) md5 = Convert.ToHexStringLower(MD5.HashData(stream));
+        string md5, sha1, sha256;
+        using (var stream = File.OpenRead(session.ContentPath))
+        {
+            using var hashes = new Hashes();
+            stream.CopyTo(hashes);
+            (md5, sha1, sha256) = hashes.Finish();
+        }
         var now = DateTimeOffset.UtcNow;
         lock (_write)
         {
@@ -177,6 +182,8 @@ public sealed partial class DriveEmulator
             }
             item.Size = session.Committed;
             item.Md5 = md5;
+            item.Sha1 = sha1;
+            item.Sha256 = sha256;
             item.ModifiedTime = now;
             session.CompletedId = item.Id;
         }
@@ -187,6 +194,40 @@ public sealed partial class DriveEmulator
         var mask = FieldMask.Parse(session.Fields ?? DefaultFields["File"], "File", _discovery);
         context.Response.StatusCode = session.TargetId is null ? 201 : 200;
         await WriteJsonAsync(context, mask.Apply(Find(session.CompletedId!).ToJson(BaseUrl)));
+    }
+
+    /// <summary>MD5, SHA-1 and SHA-256 in one pass over the content.</summary>
+    private sealed class Hashes : Stream
+    {
+        private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        private readonly IncrementalHash _sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+        public (string, string, string) Finish() => (Convert.ToHexStringLower(_md5.GetHashAndReset()),
+            Convert.ToHexStringLower(_sha1.GetHashAndReset()), Convert.ToHexStringLower(_sha256.GetHashAndReset()));
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            _md5.AppendData(buffer, offset, count);
+            _sha1.AppendData(buffer, offset, count);
+            _sha256.AppendData(buffer, offset, count);
+        }
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) { _md5.Dispose(); _sha1.Dispose(); _sha256.Dispose(); }
+            base.Dispose(disposing);
+        }
     }
 
     private long UsedBytes() => _items.Values.Sum(i => i.Size);

@@ -20,6 +20,8 @@ internal sealed class StoredItem
     public string? ContentPath { get; set; }
     public long Size { get; set; }
     public string? Md5 { get; set; }
+    public string? Sha1 { get; set; }
+    public string? Sha256 { get; set; }
     public long Version { get; set; } = 1;
     public List<JsonObject> Permissions { get; } = [];
 
@@ -49,6 +51,8 @@ internal sealed class StoredItem
         {
             json["size"] = Size.ToString(CultureInfo.InvariantCulture);
             json["md5Checksum"] = Md5;
+            json["sha1Checksum"] = Sha1;
+            json["sha256Checksum"] = Sha256;
             json["webContentLink"] = $"{baseUrl}uc?id={Id}&export=download";
             json["quotaBytesUsed"] = Size.ToString(CultureInfo.InvariantCulture);
         }
