@@ -10,3 +10,7 @@ public sealed class DriveEmulatorConformanceTests(DriveEmulatorFixture f)
 /// <summary>The same suite with share links allowed (anyone-with-the-link), so the link test runs too.</summary>
 public sealed class DriveEmulatorWithLinksConformanceTests(DriveEmulatorWithLinksFixture f)
     : StorageProviderConformanceTests<DriveEmulatorWithLinksFixture>(f);
+
+/// <summary>The same suite against a real Drive account, opt-in through environment variables (skipped without).</summary>
+public sealed class RealDriveConformanceTests(RealDriveFixture f)
+    : StorageProviderConformanceTests<RealDriveFixture>(f);
