@@ -1,0 +1,2 @@
+// The token-file permission checks are Unix file modes.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
