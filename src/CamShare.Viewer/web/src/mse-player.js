@@ -3,6 +3,7 @@
 // timestamps; `spans` maps the media timeline back to segments.
 
 const MediaSourceClass = window.MediaSource || window.ManagedMediaSource;
+const APPEND_CHUNK = 2 * 1048576;
 
 class MsePlayer {
   static supports(mime) {
@@ -34,14 +35,38 @@ class MsePlayer {
     this.spans = [];
   }
 
-  /** Appends one whole segment; resolves once the browser has parsed it. */
-  async append(bytes, segment) {
-    await this.trim();
+  /**
+   * Appends one whole (already verified) segment in chunks. `onProgress(span)` runs after each chunk, so that
+   * playback can start before a long segment is all in. When the browser's buffer is full, what was played is
+   * removed and the append waits for the playhead to move on. Rejects with 'closed' if the player is reopened.
+   */
+  async append(bytes, segment, onProgress = () => {}) {
+    const buffer = this.buffer;
     const previousEnd = this.spans.length ? this.end() : null;
-    await this.run(() => this.buffer.appendBuffer(bytes));
-    const ranges = this.buffer.buffered;
-    const start = previousEnd ?? (ranges.length ? ranges.start(0) : 0);
-    this.spans.push({ segment, start, end: this.end() });
+    const span = { segment, start: previousEnd ?? 0, end: previousEnd ?? 0 };
+    this.spans.push(span);
+    for (let at = 0; at < bytes.length; at += APPEND_CHUNK) {
+      await this.appendChunk(buffer, bytes.subarray(at, at + APPEND_CHUNK));
+      const ranges = buffer.buffered;
+      if (previousEnd === null && ranges.length) span.start = ranges.start(0);
+      span.end = this.end();
+      onProgress(span);
+    }
+    return span;
+  }
+
+  async appendChunk(buffer, chunk) {
+    for (;;) {
+      if (this.buffer !== buffer) throw new Error('closed');
+      try {
+        await this.run(() => buffer.appendBuffer(chunk));
+        return;
+      } catch (e) {
+        if (e.name !== 'QuotaExceededError') throw e;
+        const removed = await this.trim(5);
+        if (!removed) await new Promise(resolve => setTimeout(resolve, 1000));
+      }
+    }
   }
 
   end() {
@@ -81,14 +106,14 @@ class MsePlayer {
     }
   }
 
-  /** Keeps memory small on phones: what lies more than a minute behind the playhead goes. */
-  async trim() {
-    const behind = this.video.currentTime - 60;
+  /** Removes what lies more than `keep` seconds behind the playhead; true if anything went. */
+  async trim(keep) {
+    const behind = this.video.currentTime - keep;
     const ranges = this.buffer.buffered;
-    if (behind > 0 && ranges.length && ranges.start(0) < behind) {
-      await this.run(() => this.buffer.remove(0, behind));
-      this.spans = this.spans.filter(s => s.end > behind);
-    }
+    if (behind <= 0 || !ranges.length || ranges.start(0) >= behind) return false;
+    await this.run(() => this.buffer.remove(0, behind));
+    this.spans = this.spans.filter(s => s.end > behind);
+    return true;
   }
 
   run(action) {

@@ -4,7 +4,6 @@
 
 const POLL_SECONDS = 5;
 const AHEAD_SECONDS = 20;
-const APPEND_CHUNK = 2 * 1048576;
 
 const MESSAGES = {
   noKey: 'This link has no viewing key. Ask for the whole link, including everything after the #.',
@@ -61,7 +60,8 @@ class Viewer {
     try {
       await this.refreshIndex();
     } catch (e) {
-      if (e instanceof CryptError) return this.fatal(MESSAGES.wrongKey, 'wrong-key');
+      // The first block of days.bin failing authentication is what a wrong key looks like.
+      if (e instanceof CryptError && e.kind === 'auth') return this.fatal(MESSAGES.wrongKey, 'wrong-key');
       this.indexTrouble(e);
     }
     setInterval(() => this.tick(), 500);
@@ -126,6 +126,7 @@ class Viewer {
   indexTrouble(e) {
     if (e instanceof FetchError && e.status === 404 && !this.days.length) this.showError(MESSAGES.notPublished, 'not-published');
     else if (e instanceof FetchError) this.showError(MESSAGES.unreachable, 'unreachable');
+    else if (e instanceof CryptError && e.kind === 'auth') this.showError(MESSAGES.wrongKey, 'wrong-key');
     else this.showError(MESSAGES.badIndex, 'bad-index');
   }
 
@@ -222,35 +223,41 @@ class Viewer {
       if (useMse) {
         this.blob.close();
         this.mode = 'mse';
+        this.tail = null;
         await this.mse.open(mime);
-        await this.appendTo(bytes, segment);
+        let started = false;
+        await this.mse.append(bytes, segment, span => {
+          // Play as soon as the wanted moment is in (a long segment goes on loading behind the playhead).
+          if (started || generation !== this.generation || span.end < span.start + offset + 1) return;
+          started = true;
+          this.mse.seekInto(span, offset);
+          this.playing(segment, offset);
+        });
         if (generation !== this.generation) return;
+        if (!started) {
+          this.mse.seekInto(this.mse.spans[this.mse.spans.length - 1], offset);
+          this.playing(segment, offset);
+        }
         this.tail = segment;
-        this.mse.seekInto(this.mse.spans[this.mse.spans.length - 1], offset);
       } else {
         this.mse.close();
         this.mode = 'blob';
         await this.blob.show(bytes, segment, offset);
+        if (generation !== this.generation) return;
+        this.playing(segment, offset);
       }
     } catch (e) {
-      if (generation === this.generation) this.showError(e.message, 'playback');
+      if (generation === this.generation && e.message !== 'closed') this.showError(e.message, 'playback');
       return;
     }
-    if (generation !== this.generation) return;
+    this.feed();
+  }
+
+  playing(segment, offset) {
     this.phase = 'playing';
     this.say('');
     this.setCurrent(segment, offset);
     this.ui.video.play().catch(() => this.say('Press play to start.'));
-    this.feed();
-  }
-
-  async appendTo(bytes, segment) {
-    for (let at = 0; at < bytes.length; at += APPEND_CHUNK) {
-      const last = at + APPEND_CHUNK >= bytes.length;
-      const chunk = bytes.subarray(at, at + APPEND_CHUNK);
-      if (last) await this.mse.append(chunk, segment);
-      else await this.mse.run(() => this.mse.buffer.appendBuffer(chunk));
-    }
   }
 
   /** Keeps the MSE buffer ahead of the playhead, or preloads the next segment for the Blob player. */
@@ -277,11 +284,12 @@ class Viewer {
           continue;
         }
         if (generation !== this.generation) break;
-        await this.appendTo(bytes, next);
+        await this.mse.trim(60); // phones have little memory: keep only the last minute behind the playhead
+        await this.mse.append(bytes, next);
         this.tail = next;
       }
     } catch (e) {
-      if (generation === this.generation) this.showError(e.message, 'playback');
+      if (generation === this.generation && e.message !== 'closed') this.showError(e.message, 'playback');
     } finally {
       this.feeding = false;
     }
