@@ -144,6 +144,67 @@ public sealed class ViewerPlaybackTests(ViewerSite site, ChromiumBrowser chromiu
     }
 
     [Fact]
+    public async Task Without_media_source_extensions_each_segment_plays_from_a_blob_and_the_next_follows()
+    {
+        // Older iPhones have neither MediaSource nor ManagedMediaSource.
+        await using var tab = await ViewerTab.OpenAsync(Browser, site.Link(site.DataKey),
+            initScript: "delete window.MediaSource; delete window.ManagedMediaSource;");
+        await tab.WaitForAsync(s => s.Current() is not null && s.CurrentTime() > 0.2, "playing");
+
+        await ClickTimelineAsync(tab, 9 * 3600 + 1);
+        await tab.WaitForAsync(s => s.Current() == Time("2024-03-23T09:00:00"), "09:00:00 playing");
+        var state = await tab.WaitForAsync(s => s.Current() == Time("2024-03-23T09:00:05") && s.CurrentTime() > 0.2 && !s.Paused(),
+            "09:00:05 playing on its own");
+
+        Assert.Equal("blob", state.GetProperty("mode").GetString());
+        Assert.Equal(Footage.Width, state.VideoWidth());
+        AssertKeyStayedInThePage(tab);
+    }
+
+    [Fact]
+    public async Task H265_that_the_browser_cannot_play_gets_a_plain_message()
+    {
+        await using var tab = await ViewerTab.OpenAsync(Browser, site.HevcLink(site.DataKey));
+        var mime = $"video/mp4; codecs=\"{site.HevcCodecs}\"";
+        var playable = await tab.Page.EvaluateAsync<bool>(
+            "mime => MediaSource.isTypeSupported(mime) || document.createElement('video').canPlayType(mime) !== ''", mime);
+        if (playable) { Assert.Skip($"this chromium plays {site.HevcCodecs}"); return; }
+
+        var state = await tab.WaitForAsync(s => s.Error() is not null, "an error");
+
+        Assert.Equal("unsupported", state.Error());
+        Assert.Contains("H.265", await tab.Page.Locator("#error").InnerTextAsync());
+        Assert.Equal((0.0, 0), (state.CurrentTime(), state.VideoWidth())); // nothing was handed to the player
+    }
+
+    [Fact]
+    public async Task The_keyboard_steps_from_one_recording_to_the_previous()
+    {
+        await using var tab = await ViewerTab.OpenAsync(Browser, site.Link(site.DataKey));
+        await tab.WaitForAsync(s => s.Current() is not null && s.CurrentTime() > 0.2, "playing");
+        await ClickTimelineAsync(tab, 9 * 3600 + 6);
+        await tab.WaitForAsync(s => s.Current() == Time("2024-03-23T09:00:05"), "09:00:05 playing");
+
+        await tab.Page.FocusAsync("#timeline");
+        await tab.Page.Keyboard.PressAsync("ArrowLeft");
+
+        await tab.WaitForAsync(s => s.Current() == Time("2024-03-23T09:00:00") && s.CurrentTime() > 0, "09:00:00 playing");
+        Assert.StartsWith("09:00:0", await tab.Page.Locator("#timeline").GetAttributeAsync("aria-valuetext"));
+    }
+
+    [Fact]
+    public async Task Fits_a_phone_screen()
+    {
+        await using var tab = await ViewerTab.OpenAsync(Browser, site.Link(site.DataKey), width: 390, height: 844);
+        await tab.WaitForAsync(s => s.Current() is not null && s.CurrentTime() > 0.5 && !s.Paused(), "playing");
+
+        var scrollWidth = await tab.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        Assert.True(scrollWidth <= 390, $"the page is {scrollWidth} px wide on a 390 px screen");
+        Directory.CreateDirectory(ResultsFolder);
+        await tab.Page.ScreenshotAsync(new() { Path = Path.Combine(ResultsFolder, "viewer-phone.png"), FullPage = true });
+    }
+
+    [Fact]
     public async Task Decryption_speed_is_measured_in_the_page()
     {
         await using var tab = await ViewerTab.OpenAsync(Browser, site.Link(site.DataKey));

@@ -23,6 +23,18 @@ internal static class Footage
             "-movflags", "+frag_keyframe+empty_moov+default_base_moof", "-f", "mp4", path]);
     }
 
+    /// <summary>An H.265 segment tagged hvc1 (what the recorder writes for an H.265 camera).</summary>
+    public static Task MakeHevcSegmentAsync(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return Tools.RunAsync("ffmpeg", [
+            "-nostdin", "-v", "error", "-y",
+            "-f", "lavfi", "-i", $"testsrc=size={Width}x{Height}:rate=25:duration=2",
+            "-f", "lavfi", "-i", "sine=sample_rate=48000:duration=2",
+            "-c:v", "libx265", "-tag:v", "hvc1", "-pix_fmt", "yuv420p", "-x265-params", "log-level=none",
+            "-c:a", "aac", "-movflags", "+frag_keyframe+empty_moov+default_base_moof", "-f", "mp4", path]);
+    }
+
     /// <summary>ffprobe's JSON for a file (streams with their extradata).</summary>
     public static Task<string> ProbeAsync(string path) =>
         Tools.RunAsync("ffprobe", ["-v", "error", "-show_streams", "-show_data", "-of", "json", path]);

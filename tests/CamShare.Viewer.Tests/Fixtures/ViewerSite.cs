@@ -56,6 +56,7 @@ public sealed class ViewerSite : IAsyncLifetime
         foreach (var time in InitialTimes) await AddSegmentAsync(Parse(time), hue += 40);
         Tamper(TamperedTime);
         await PublishIndexAsync();
+        await PublishHevcCameraAsync();
         _server = await LoggingStaticServer.StartAsync(Path.Combine(_base, "site"));
     }
 
@@ -67,6 +68,45 @@ public sealed class ViewerSite : IAsyncLifetime
     }
 
     public Uri Link(ReadOnlySpan<byte> key) => ShareLink.Build(CameraUrl, key);
+
+    /// <summary>A second camera folder whose one segment is H.265.</summary>
+    public const string HevcCamera = "garage";
+
+    public string HevcCodecs { get; private set; } = "";
+
+    public Uri HevcLink(ReadOnlySpan<byte> key) => ShareLink.Build(new Uri(Origin, HevcCamera + "/"), key);
+
+    private async Task PublishHevcCameraAsync()
+    {
+        var folder = Path.Combine(_base, "site", HevcCamera);
+        var crypt = await RcloneCrypt.CreateAsync(Path.Combine(_base, "staging-" + HevcCamera), Password);
+        Directory.CreateDirectory(folder);
+        await File.WriteAllBytesAsync(Path.Combine(folder, ViewerPage.FileName), ViewerPage.Bytes.ToArray());
+        var plain = Path.Combine(_base, "plain-" + HevcCamera);
+        var start = Parse("2024-03-23T08:00:00");
+        var relative = "20240323/08/20240323T080000-0500.mp4";
+        await Footage.MakeHevcSegmentAsync(Path.Combine(plain, relative));
+        HevcCodecs = MseCodecs.FromFfprobeJson(await Footage.ProbeAsync(Path.Combine(plain, relative)));
+        var day = new ViewerDay(Day, [new ViewerSegment(start, 2, relative + ".bin", 0, HevcCodecs)]);
+        await crypt.PutAsync(Path.Combine(plain, relative), relative);
+        day = day with { Segments = [day.Segments[0] with { StoredSize = new FileInfo(Path.Combine(crypt.EncryptedRoot, relative + ".bin")).Length }] };
+        await File.WriteAllBytesAsync(Path.Combine(plain, "day"), ViewerJson.Serialize(day));
+        await crypt.PutAsync(Path.Combine(plain, "day"), $"camshare-index/{Day}");
+        await File.WriteAllBytesAsync(Path.Combine(plain, "days"),
+            ViewerJson.Serialize(new ViewerIndex(HevcCamera, 2, DateTimeOffset.UtcNow, [Day])));
+        await crypt.PutAsync(Path.Combine(plain, "days"), "camshare-index/days");
+        CopyTree(crypt.EncryptedRoot, folder);
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+    }
 
     private static DateTimeOffset Parse(string local) =>
         new(DateTime.ParseExact(local, "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture), Offset);

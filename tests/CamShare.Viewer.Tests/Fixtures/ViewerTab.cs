@@ -28,9 +28,10 @@ public sealed class ViewerTab : IAsyncDisposable
 
     public string Console { get { lock (_console) return string.Join('\n', _console); } }
 
-    public static async Task<ViewerTab> OpenAsync(IBrowser browser, Uri link, int width = 960, int height = 760)
+    public static async Task<ViewerTab> OpenAsync(IBrowser browser, Uri link, int width = 960, int height = 760, string? initScript = null)
     {
         var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, AcceptDownloads = true });
+        if (initScript is not null) await context.AddInitScriptAsync(initScript);
         var tab = new ViewerTab(context, await context.NewPageAsync());
         await tab.Page.GotoAsync(link.ToString());
         return tab;
