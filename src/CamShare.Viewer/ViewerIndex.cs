@@ -16,4 +16,11 @@ public sealed record ViewerIndex(
 {
     /// <summary>The format version this assembly writes and the page reads.</summary>
     public const int CurrentVersion = 1;
+
+    /// <summary>This index with <paramref name="day"/> listed (sorted, once) and a new update time.</summary>
+    public ViewerIndex WithDay(string day, DateTimeOffset updated) => this with
+    {
+        Days = Days.Append(day).Distinct().Order(StringComparer.Ordinal).ToList(),
+        Updated = updated,
+    };
 }

@@ -67,3 +67,27 @@ public sealed class ViewerJsonTests
         Assert.Equal("camshare-index/20240323.bin", ViewerPaths.DayObject("20240323"));
     }
 }
+
+public sealed class ViewerIndexUpdateTests
+{
+    private static ViewerSegment At(int minute, string path) =>
+        new(new DateTimeOffset(2024, 3, 23, 10, minute, 0, TimeSpan.FromHours(-5)), 300, path, 100, "avc1.42E01E");
+
+    [Fact]
+    public void A_segment_goes_in_time_order_and_replaces_one_with_its_path()
+    {
+        var day = new ViewerDay("20240323", [At(0, "a"), At(10, "c")]);
+        day = day.WithSegment(At(5, "b")).WithSegment(At(10, "c") with { StoredSize = 200 });
+        Assert.Equal(["a", "b", "c"], day.Segments.Select(s => s.Path));
+        Assert.Equal(200, day.Segments[^1].StoredSize);
+    }
+
+    [Fact]
+    public void A_day_is_listed_once_in_order()
+    {
+        var updated = DateTimeOffset.UnixEpoch.AddDays(1);
+        var index = new ViewerIndex("porch", 300, DateTimeOffset.UnixEpoch, ["20240323"]).WithDay("20240322", updated).WithDay("20240323", updated);
+        Assert.Equal(["20240322", "20240323"], index.Days);
+        Assert.Equal(updated, index.Updated);
+    }
+}

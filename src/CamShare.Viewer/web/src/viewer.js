@@ -100,6 +100,11 @@ class Viewer {
   }
 
   async poll() {
+    // A hidden tab (phone in a pocket) costs no data; it catches up as soon as it is shown again.
+    if (document.hidden) {
+      document.addEventListener('visibilitychange', () => this.poll(), { once: true });
+      return;
+    }
     try {
       await this.refreshIndex();
       if (!this.current && !this.resume && this.newestDay()) await this.jumpToNewest();
