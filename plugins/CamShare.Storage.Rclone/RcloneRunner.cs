@@ -1,3 +1,4 @@
+using CamShare.Abstractions;
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Logging;

@@ -13,7 +13,6 @@ namespace CamShare.Storage.Rclone;
 /// </summary>
 public sealed class RcloneStorageProvider : IStorageProvider, IShareLinkCapability, IStorageDiagnostics
 {
-    internal const string PartialMarker = ".camshare-partial-";
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(60);
     private readonly RcloneStorageOptions _options;
     private readonly StorageIdentity _storage;
@@ -35,7 +34,7 @@ public sealed class RcloneStorageProvider : IStorageProvider, IShareLinkCapabili
         Runner = new RcloneRunner(RcloneBinary.Resolve(options.RclonePath) ?? options.RclonePath, options.ConfigPath,
             environment, options.ExtraFlags ?? [], options.BandwidthLimit,
             options.OperationTimeoutSeconds > 0 ? TimeSpan.FromSeconds(options.OperationTimeoutSeconds) : null,
-            new SecretRedactor(environment), logger);
+            RcloneSecrets.RedactorFor(environment), logger);
     }
 
     internal RcloneRunner Runner { get; }
@@ -46,7 +45,7 @@ public sealed class RcloneStorageProvider : IStorageProvider, IShareLinkCapabili
         StorageKeys.EnsureValid(key);
         ArgumentNullException.ThrowIfNull(source);
         cancellationToken.ThrowIfCancellationRequested();
-        var uploadKey = _options.UploadViaTemporaryName ? TemporaryKeyFor(key) : key;
+        var uploadKey = _options.UploadViaTemporaryName ? StorageKeys.TemporaryKeyFor(key) : key;
         var length = source.Length;
         void OnStats(long bytes, long _) => progress?.Report(new TransferProgress(Math.Clamp(bytes, 0, length), length));
         var temporaryMayExist = uploadKey != key;
@@ -210,7 +209,7 @@ public sealed class RcloneStorageProvider : IStorageProvider, IShareLinkCapabili
             await foreach (var item in JsonSerializer.DeserializeAsyncEnumerable(run.Output,
                                RcloneJsonContext.Default.LsJsonItem, run.Token).ConfigureAwait(false))
             {
-                if (item is null || item.IsDir || item.Name.Contains(PartialMarker, StringComparison.Ordinal)) continue;
+                if (item is null || item.IsDir) continue;
                 var key = folder.Length == 0 ? item.Path : folder + "/" + item.Path;
                 if (key.StartsWith(prefix, StringComparison.Ordinal))
                     items.Add(new StoredObject(key, item.Size, item.ModTime));
@@ -277,13 +276,6 @@ public sealed class RcloneStorageProvider : IStorageProvider, IShareLinkCapabili
     private static bool RemoteMissing(string text) =>
         text.Contains("didn't find section in config file", StringComparison.OrdinalIgnoreCase);
 
-    private static string TemporaryKeyFor(string key)
-    {
-        var parent = StorageKeys.ParentOf(key);
-        var name = key[(parent.Length == 0 ? 0 : parent.Length + 1)..];
-        var temp = "." + name + PartialMarker + Guid.NewGuid().ToString("N")[..12];
-        return parent.Length == 0 ? temp : parent + "/" + temp;
-    }
 
     private async Task DeleteQuietlyAsync(string key)
     {

@@ -33,10 +33,6 @@ public sealed class S3StorageProvider : IStorageProvider, IShareLinkCapability, 
     internal S3StorageProvider(S3StorageOptions options, StorageIdentity storage, ILogger logger, IAmazonS3? client)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Validate().ToList();
-        if (problems.Count > 0)
-            throw new StorageConfigurationException($"storage '{storage.Name}' (s3): " +
-                string.Join("; ", problems.Select(p => $"{p.Key}: {p.Message}")));
         _options = options;
         _storage = storage;
         _logger = logger;

@@ -15,7 +15,6 @@ namespace CamShare.Storage.WebDav;
 /// </summary>
 public sealed class WebDavStorageProvider : IStorageProvider, IStorageDiagnostics, IDisposable
 {
-    internal const string PartialMarker = ".camshare-partial-";
     // Apache mod_dav_fs writes a PUT's body to ".davfs.tmpXXXXXX" in the target folder until it is complete.
     private const string ApacheTempPrefix = ".davfs.tmp";
 
@@ -33,10 +32,6 @@ public sealed class WebDavStorageProvider : IStorageProvider, IStorageDiagnostic
     internal WebDavStorageProvider(WebDavStorageOptions options, StorageIdentity storage, ILogger logger,
         HttpMessageHandler? handler = null)
     {
-        var problems = options.Validate().ToList();
-        if (problems.Count > 0)
-            throw new ArgumentException($"WebDAV storage '{storage.Name}': " +
-                                        string.Join("; ", problems.Select(p => $"{p.Key}: {p.Message}")));
         _storage = storage;
         _logger = logger;
         _root = (options.RootFolder ?? "").Trim('/');
@@ -50,9 +45,7 @@ public sealed class WebDavStorageProvider : IStorageProvider, IStorageDiagnostic
         ArgumentNullException.ThrowIfNull(source);
         var path = Rooted(key);
         var folder = StorageKeys.ParentOf(path);
-        var name = path[(folder.Length == 0 ? 0 : folder.Length + 1)..];
-        var temp = (folder.Length == 0 ? "" : folder + "/") + "." + ShortName(name) + PartialMarker +
-                   Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var temp = StorageKeys.TemporaryKeyFor(path);
         var tempUri = _client.Paths.File(temp);
         var finalUri = _client.Paths.File(path);
 
@@ -136,8 +129,7 @@ public sealed class WebDavStorageProvider : IStorageProvider, IStorageDiagnostic
                 var resource = resources[i];
                 var name = ChildName(resource.DecodedPath, folderDecoded);
                 if (name is null) continue;
-                if (name.Contains(PartialMarker, StringComparison.Ordinal) ||
-                    name.StartsWith(ApacheTempPrefix, StringComparison.Ordinal)) continue;
+                if (name.StartsWith(ApacheTempPrefix, StringComparison.Ordinal)) continue;
                 var key = folderKey.Length == 0 ? name : folderKey + "/" + name;
                 if (resource.IsCollection)
                 {
@@ -269,20 +261,6 @@ public sealed class WebDavStorageProvider : IStorageProvider, IStorageDiagnostic
     }
 
     /// <summary>The name for the temporary file, cut so that the temporary name stays within 255 bytes.</summary>
-    internal static string ShortName(string name)
-    {
-        const int maxBytes = 200;
-        if (System.Text.Encoding.UTF8.GetByteCount(name) <= maxBytes) return name;
-        var end = 0;
-        var bytes = 0;
-        foreach (var rune in name.EnumerateRunes())
-        {
-            if (bytes + rune.Utf8SequenceLength > maxBytes) break;
-            bytes += rune.Utf8SequenceLength;
-            end += rune.Utf16SequenceLength;
-        }
-        return name[..end];
-    }
 
     /// <summary>Which response of a Depth 1 PROPFIND describes the folder itself (-1: none).</summary>
     internal static int SelfIndex(IReadOnlyList<DavResource> resources, string folderDecoded)

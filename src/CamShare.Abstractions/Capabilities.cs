@@ -36,3 +36,36 @@ public interface IStorageDiagnostics
 /// <param name="Ok">Whether it passed. A warning that needs no action is Ok.</param>
 /// <param name="Detail">What was found, for a person. No secrets.</param>
 public sealed record DiagnosticResult(string Name, bool Ok, string Detail);
+
+/// <summary>
+/// Backends with real folders (a file system, WebDAV, FTP, SFTP, Drive) remove a folder that retention emptied.
+/// Object stores with key prefixes only (S3) do not implement this.
+/// </summary>
+public interface IFolderCleanupCapability
+{
+    /// <summary>Removes the folder <paramref name="folder"/> (a key prefix without the trailing '/') if it is
+    /// empty; does nothing when it holds anything or does not exist. Never removes the storage's root.</summary>
+    Task RemoveFolderIfEmptyAsync(string folder, CancellationToken cancellationToken);
+}
+
+/// <summary>Grants named people read access to a folder (Google Drive shares with e-mail addresses).</summary>
+public interface IFolderSharingCapability
+{
+    /// <summary>Gives each address in <paramref name="readers"/> read access to <paramref name="folder"/> and
+    /// everything under it; an address that already has access is left as it is. Returns what was done, a line
+    /// per address, for a person.</summary>
+    Task<IReadOnlyList<string>> ShareFolderAsync(string folder, IReadOnlyList<string> readers, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A one-time interactive set-up a person runs with <c>camshare auth STORAGE</c>, such as an OAuth consent that
+/// stores a refresh token (Google Drive). Works on a headless device: it prints what to open and reads what the
+/// person pastes back.
+/// </summary>
+public interface IInteractiveAuthorizationCapability
+{
+    /// <summary>Runs the set-up, talking to the person through <paramref name="input"/> and
+    /// <paramref name="output"/>. Returns one line saying what was stored where (no secret).</summary>
+    /// <exception cref="StorageAuthenticationException">The consent failed or was refused.</exception>
+    Task<string> AuthorizeAsync(TextReader input, TextWriter output, CancellationToken cancellationToken);
+}

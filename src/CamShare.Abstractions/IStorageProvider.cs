@@ -20,8 +20,12 @@ public interface IStorageProvider
     /// <remarks>
     /// Atomic visibility: a reader of <paramref name="key"/> sees either the previous object (or nothing) or the
     /// complete new object, never a partial one — a temporary name plus rename where the backend has no atomic
-    /// put. A failed or cancelled put leaves no object at <paramref name="key"/> that was not there before, and
-    /// cleans up its temporary object when the backend allows it.
+    /// put. The temporary name is always <see cref="StorageKeys.TemporaryKeyFor"/>'s, never one of the provider's
+    /// own: the host recognises temporaries by it, hides them from listings, and sweeps stale ones a crash left.
+    /// A failed or cancelled put leaves no object at <paramref name="key"/> that was not there before, and
+    /// deletes its temporary object when the backend allows it.
+    /// When <see cref="UploadSource.KnownChecksums"/> holds a checksum the backend wants up front, use it rather
+    /// than reading the content twice.
     /// The content is streamed; a provider never holds a whole object in memory.
     /// Missing parent "folders" are created as needed.
     /// </remarks>
@@ -43,8 +47,10 @@ public interface IStorageProvider
 
     /// <summary>
     /// Lists every object whose key starts with <paramref name="prefix"/> (a plain string prefix; "" lists all),
-    /// recursively, with size and modification time. Order is unspecified. Temporary objects of puts in flight
-    /// are not listed. A prefix under which nothing exists yields an empty sequence, not an error.
+    /// recursively, with size and modification time. Order is unspecified. Temporary objects
+    /// (<see cref="StorageKeys.IsTemporary"/>) are listed like any other object: the host filters them for its
+    /// consumers and uses them to sweep stale ones. A prefix under which nothing exists yields an empty sequence,
+    /// not an error. Results are streamed page by page; a provider never loads a whole large listing at once.
     /// </summary>
     IAsyncEnumerable<StoredObject> ListAsync(string prefix, CancellationToken cancellationToken);
 

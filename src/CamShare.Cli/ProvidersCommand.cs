@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.CommandLine;
 using System.Reflection;
 using CamShare.Abstractions;
@@ -32,7 +34,7 @@ internal static class ProvidersCommand
             output.WriteLine($"  from: {provider.Origin}");
             var capabilities = Capabilities(provider.ProviderType);
             output.WriteLine($"  capabilities: {(capabilities.Count == 0 ? "none beyond the contract" : string.Join(", ", capabilities))}");
-            var help = provider.OptionsType.GetCustomAttribute<OptionHelpAttribute>()?.Text;
+            var help = provider.OptionsType.GetCustomAttribute<DescriptionAttribute>()?.Description;
             if (help is not null) output.WriteLine($"  {help}");
             output.WriteLine("  options:");
             var defaults = Activator.CreateInstance(provider.OptionsType);
@@ -40,13 +42,14 @@ internal static class ProvidersCommand
             {
                 var name = SettingsBinder.JsonName(property.Name);
                 var flags = new List<string>();
-                if (property.IsDefined(typeof(RequiredOptionAttribute))) flags.Add("required");
+                if (property.IsDefined(typeof(RequiredAttribute))) flags.Add("required");
+                if (property.GetCustomAttribute<RangeAttribute>() is { } range) flags.Add($"{range.Minimum} to {range.Maximum}");
                 if (SettingsBinder.IsSecretString(property)) flags.Add($"secret: or {name}Env / {name}File");
                 else if (property.IsDefined(typeof(SecretAttribute))) flags.Add("secret values");
                 var value = property.GetValue(defaults);
                 if (!property.IsDefined(typeof(SecretAttribute)) && value is not null and not "" && value is not System.Collections.ICollection { Count: 0 })
                     flags.Add($"default {Format(value)}");
-                var text = property.GetCustomAttribute<OptionHelpAttribute>()?.Text ?? "";
+                var text = property.GetCustomAttribute<DescriptionAttribute>()?.Description ?? "";
                 output.WriteLine($"    {name,-28} {text}{(flags.Count > 0 ? $" ({string.Join("; ", flags)})" : "")}");
             }
             output.WriteLine();

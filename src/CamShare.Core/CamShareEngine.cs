@@ -30,7 +30,7 @@ public sealed class CamShareEngine : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _crash = new();
     private readonly List<CameraRecorder> _recorders = [];
-    private readonly Dictionary<string, DestinationQueue> _queues = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DestinationPipeline> _queues = new(StringComparer.Ordinal);
     private SegmentJournal? _journal;
     private FileStream? _spoolLock;
     private int _started;
@@ -51,11 +51,14 @@ public sealed class CamShareEngine : IAsyncDisposable
 
     public CamShareEngineOptions Options { get; init; } = new();
 
+    /// <summary>Where each storage's provider came from (plugin path), for plugin-fault messages.</summary>
+    public IReadOnlyDictionary<string, string> Origins { get; init; } = new Dictionary<string, string>();
+
     /// <summary>One recorder per camera (filled when <see cref="RunAsync"/> starts).</summary>
     public IReadOnlyList<CameraRecorder> Recorders => _recorders;
 
     /// <summary>One upload queue per destination in use (filled when <see cref="RunAsync"/> starts).</summary>
-    public IReadOnlyDictionary<string, DestinationQueue> Destinations => _queues;
+    public IReadOnlyDictionary<string, DestinationPipeline> Destinations => _queues;
 
     /// <summary>
     /// Resumes the journal, starts every camera and destination queue, and runs until <paramref name="stopping"/>
@@ -83,13 +86,15 @@ public sealed class CamShareEngine : IAsyncDisposable
             _logger.LogWarning("Spool: segments wait for destination '{Destination}', which is no longer configured; they stay in the spool until it returns or the spool cap drops them",
                 missing);
         foreach (var name in wanted.Where(_storages.ContainsKey))
-            _queues[name] = new DestinationQueue(name, _storages[name], spool,
-                s => KeyTemplate.Render(_settings.KeyTemplate, s.Camera, s.FileName, s.Start), Options.Pipeline, uploadLogger, _time);
-        spool.DescribeDestination = d => _queues.TryGetValue(d, out var q) ? q.Describe() : $"'{d}' is not configured";
+        {
+            _queues[name] = new DestinationPipeline(name, _storages[name], spool,
+                s => KeyTemplate.Render(_settings.KeyTemplate, s.Camera, s.FileName, s.Start), Options.Pipeline, uploadLogger, _time,
+                origin: Origins.GetValueOrDefault(name, "built in"));
+            spool.Subscribe(_queues[name]);
+        }
         var queueTasks = _queues.Values.Select(q => q.RunAsync(uploads.Token)).ToList();
 
-        foreach (var segment in spool.Restore(live))
-            Enqueue(segment);
+        spool.Restore(live);
 
         var recorderLogger = _loggerFactory.CreateLogger("CamShare.Recorder");
         foreach (var camera in _settings.Cameras)
@@ -109,10 +114,16 @@ public sealed class CamShareEngine : IAsyncDisposable
         var drained = Task.WhenAll(queueTasks);
         if (await Task.WhenAny(drained, Task.Delay(Options.ShutdownGrace, _time, CancellationToken.None)).ConfigureAwait(false) != drained)
         {
-            _logger.LogInformation("CamShare: uploads still in flight after {Seconds:0} s; they resume at the next start", Options.ShutdownGrace.TotalSeconds);
+            foreach (var queue in _queues.Values.Where(q => q.InFlight.Count > 0))
+                _logger.LogWarning("CamShare: destination '{Destination}' is still uploading {Files} after {Seconds:0} s; cancelled, they resume at the next start",
+                    queue.Name, string.Join(", ", queue.InFlight.Select(s => s.FileName)), Options.ShutdownGrace.TotalSeconds);
             await uploads.CancelAsync().ConfigureAwait(false);
+            // A provider that ignores cancellation is not waited for: the stop keeps its promised time.
+            if (await Task.WhenAny(drained, Task.Delay(TimeSpan.FromSeconds(1), _time, CancellationToken.None)).ConfigureAwait(false) != drained)
+                _logger.LogWarning("CamShare: {Destinations} did not stop when cancelled; leaving without waiting for them",
+                    string.Join(", ", _queues.Values.Where(q => q.InFlight.Count > 0).Select(q => $"'{q.Name}' ({q.Origin})")));
         }
-        try { await drained.ConfigureAwait(false); } catch (OperationCanceledException) { }
+        try { if (drained.IsCompleted) await drained.ConfigureAwait(false); } catch (OperationCanceledException) { }
         var left = spool.Pending.Count;
         _journal.Dispose();
         _spoolLock.Dispose();
@@ -141,18 +152,8 @@ public sealed class CamShareEngine : IAsyncDisposable
         }
     }
 
-    private async Task AdmitAsync(SegmentSpool spool, CameraSettings camera, string path, CancellationToken cancellationToken)
-    {
-        var segment = await spool.AdmitAsync(camera.Name, path, camera.Destinations, cancellationToken).ConfigureAwait(false);
-        if (segment is not null && !segment.IsGone) Enqueue(segment);
-    }
-
-    private void Enqueue(SpoolSegment segment)
-    {
-        foreach (var destination in segment.Destinations)
-            if (!segment.IsVerified(destination) && _queues.TryGetValue(destination, out var queue))
-                queue.Enqueue(segment);
-    }
+    private static async Task AdmitAsync(SegmentSpool spool, CameraSettings camera, string path, CancellationToken cancellationToken) =>
+        await spool.AdmitAsync(camera.Name, path, camera.Destinations, cancellationToken).ConfigureAwait(false);
 
     // Two hosts on one spool would upload and delete each other's segments. The lock dies with the process.
     private static FileStream LockSpool(string root)

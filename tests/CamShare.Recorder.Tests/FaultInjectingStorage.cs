@@ -38,6 +38,21 @@ public sealed class FaultInjectingStorage(IStorageProvider inner) : IStorageProv
     /// <summary>Called after a successful inner put, before returning (e.g. to simulate the host dying there).</summary>
     public Action<string>? AfterInnerPut { get; set; }
 
+    /// <summary>While set, every put fails because the backend is full.</summary>
+    public volatile bool Full;
+
+    /// <summary>While set, every put throws a NullReferenceException: a plugin with a bug.</summary>
+    public volatile bool Buggy;
+
+    /// <summary>While set, puts hang and ignore cancellation (a plugin stuck in a blocking call).</summary>
+    public volatile bool Hangs;
+
+    /// <summary>While set, puts fail with a throttling error that asks for this wait.</summary>
+    public TimeSpan? ThrottleFor { get; set; }
+
+    /// <summary>Times at which each put started (UTC).</summary>
+    public ConcurrentQueue<DateTimeOffset> PutTimes { get; } = new();
+
     /// <summary>While set, puts wait (cancellably) before uploading: a slow link.</summary>
     public TimeSpan Delay { get; set; }
 
@@ -49,6 +64,11 @@ public sealed class FaultInjectingStorage(IStorageProvider inner) : IStorageProv
     public async Task<StoredObject> PutAsync(string key, UploadSource source, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _puts);
+        PutTimes.Enqueue(DateTimeOffset.UtcNow);
+        if (Buggy) throw new NullReferenceException("injected: object reference not set");
+        if (Full) throw new StorageQuotaException("injected: quota exceeded");
+        if (ThrottleFor is { } wait) throw new StorageTransientException("injected: slow down", retryAfter: wait);
+        if (Hangs) { Thread.Sleep(TimeSpan.FromSeconds(8)); throw new StorageTransientException("injected: woke up from a hang"); }
         if (AuthenticationBroken) throw new StorageAuthenticationException("injected: access denied for user 'tester'");
         if (Unreachable) throw new StorageUnreachableException("injected: connection refused");
         if (Delay > TimeSpan.Zero) await Task.Delay(Delay, cancellationToken);

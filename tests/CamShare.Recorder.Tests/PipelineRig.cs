@@ -29,10 +29,10 @@ public sealed class PipelineRig : IAsyncDisposable
         {
             var storage = new FaultInjectingStorage(new LocalStorageProvider(new LocalStorageOptions { Path = Path.Combine(Root, "storage-" + d) }));
             Storages[d] = storage;
-            Queues[d] = new DestinationQueue(d, storage, Spool, s => KeyTemplate.Render("{camera}/{yyyyMMdd}/{file}", s.Camera, s.FileName, s.Start),
-                Options, factory.CreateLogger("CamShare.Upload"), TimeProvider.System);
+            Queues[d] = new DestinationPipeline(d, storage, Spool, s => KeyTemplate.Render("{camera}/{yyyyMMdd}/{file}", s.Camera, s.FileName, s.Start),
+                Options, factory.CreateLogger("CamShare.Upload"), TimeProvider.System, origin: "test plugin");
+            Spool.Subscribe(Queues[d]);
         }
-        Spool.DescribeDestination = d => Queues[d].Describe();
         Directory.CreateDirectory(RecFolder);
     }
 
@@ -46,7 +46,7 @@ public sealed class PipelineRig : IAsyncDisposable
     public IReadOnlyList<JournalState> Live { get; }
     public SegmentSpool Spool { get; }
     public Dictionary<string, FaultInjectingStorage> Storages { get; } = new();
-    public Dictionary<string, DestinationQueue> Queues { get; } = new();
+    public Dictionary<string, DestinationPipeline> Queues { get; } = new();
 
     public void Start()
     {
@@ -64,15 +64,8 @@ public sealed class PipelineRig : IAsyncDisposable
 
     public async Task<SpoolSegment?> AdmitAsync(string path)
     {
-        var segment = await Spool.AdmitAsync(Camera, path, Destinations, CancellationToken.None);
-        if (segment is not null && !segment.IsGone)
-            foreach (var d in Destinations) Queues[d].Enqueue(segment);
-        return segment;
-    }
-
-    public void Enqueue(SpoolSegment segment)
-    {
-        foreach (var d in segment.Destinations.Where(d => !segment.IsVerified(d))) Queues[d].Enqueue(segment);
+        // The spool publishes the admitted segment to the destinations it subscribed.
+        return await Spool.AdmitAsync(Camera, path, Destinations, CancellationToken.None);
     }
 
     public IReadOnlyList<JournalState> JournalLive() =>
@@ -82,6 +75,16 @@ public sealed class PipelineRig : IAsyncDisposable
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail("timed out waiting for " + what);
+            await Task.Delay(50);
+        }
+    }
+
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline) Assert.Fail("timed out waiting for " + what);
             await Task.Delay(50);

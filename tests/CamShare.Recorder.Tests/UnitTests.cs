@@ -1,3 +1,4 @@
+using CamShare.Abstractions;
 using CamShare.Core.Configuration;
 using CamShare.Core.Pipeline;
 using CamShare.Core.Recording;
@@ -172,7 +173,7 @@ public sealed class FfmpegCommandTests
     public void Redactor_scrubs_plain_and_encoded_passwords_and_url_credentials()
     {
         var redactor = new SecretRedactor("p@ss:w/rd%");
-        Assert.Equal("Input #0, rtsp, from 'rtsp://***@10.0.0.5:554/stream1':",
+        Assert.Equal("Input #0, rtsp, from 'rtsp://admin:***@10.0.0.5:554/stream1':",
             redactor.Redact("Input #0, rtsp, from 'rtsp://admin:p%40ss%3Aw%2Frd%25@10.0.0.5:554/stream1':"));
         Assert.DoesNotContain("p@ss", redactor.Redact("auth failed for p@ss:w/rd% today"));
         Assert.DoesNotContain("p%40ss", redactor.Redact("x p%40ss%3Aw%2Frd%25 y"));

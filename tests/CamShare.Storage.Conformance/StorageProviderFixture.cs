@@ -25,6 +25,18 @@ public abstract class StorageProviderFixture : IAsyncLifetime
     /// the backend has no server.</summary>
     public virtual IStorageProvider? CreateProviderForUnreachableServer() => null;
 
+    /// <summary>Every secret the fixture's providers use (passwords, keys, tokens, including the wrong ones):
+    /// no error message may contain one.</summary>
+    public virtual IReadOnlyList<string> Secrets => [];
+
+    /// <summary>The longest object name (one key segment, UTF-8 bytes) the backend stores; the contract asks for
+    /// 200. A backend that makes names longer (rclone crypt) may declare less, honestly.</summary>
+    public virtual int LongestNameBytes => 200;
+
+    /// <summary>Null when listings show names starting with '.', as the contract's temporary names do; else why
+    /// not (a server that hides them), which skips the test of raw temporary listings visibly.</summary>
+    public virtual string? HidesDotNames => null;
+
     /// <summary>Size of the large streamed object (bounded-memory test).</summary>
     public virtual long LargeObjectSize => 64L << 20;
 

@@ -34,6 +34,12 @@ public class CryptRemoteFixture : StorageProviderFixture
             throw new InvalidOperationException("rclone obscure failed: " + await obscure.StandardError.ReadToEndAsync());
     }
 
+    public override IReadOnlyList<string> Secrets => [Password, _obscured];
+
+    // Encrypted names grow by about 60 %, and a temporary name adds 40 bytes, under the file system's 255-byte
+    // limit (rclone documents about 143 characters for crypt names).
+    public override int LongestNameBytes => 100;
+
     public RcloneStorageOptions Options() => new()
     {
         RclonePath = RclonePath,

@@ -52,7 +52,7 @@ public sealed class RcloneSftpOutageTests(SftpRemoteFixture fixture, ITestOutput
 
             // The interrupted upload left its temporary object on the server (the server was gone, so it could not
             // be removed); the provider that made it removes it after its next good put.
-            List<string> Leftovers() => Directory.EnumerateFiles(fixture.DataRoot, "*" + RcloneStorageProvider.PartialMarker + "*",
+            List<string> Leftovers() => Directory.EnumerateFiles(fixture.DataRoot, "*" + StorageKeys.TemporaryPrefix + "*",
                 SearchOption.AllDirectories).ToList();
             var left = Leftovers();
             output.WriteLine($"temporary objects left on the server by the interrupted upload: {left.Count}");

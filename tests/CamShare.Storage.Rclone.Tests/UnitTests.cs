@@ -1,3 +1,4 @@
+using CamShare.Testing;
 using CamShare.Abstractions;
 using Xunit;
 using Kind = CamShare.Storage.Rclone.RcloneErrors.Kind;
@@ -11,12 +12,12 @@ public sealed class RcloneOptionsTests
     [Fact]
     public void Valid_options_have_no_problem()
     {
-        Assert.Empty(Valid().Validate());
+        Assert.Empty(Valid().Problems());
         var env = Valid();
         env.ConfigPath = "/dev/null"; // remotes only from RCLONE_CONFIG_* variables
         env.Remote = ":sftp,host=nas:cams";
         env.BandwidthLimit = "08:00,512k 19:00,off";
-        Assert.Empty(env.Validate());
+        Assert.Empty(env.Problems());
     }
 
     [Theory]
@@ -33,7 +34,7 @@ public sealed class RcloneOptionsTests
     {
         var options = Valid();
         options.ExtraFlags = ["--transfers", "2", flag];
-        var problem = Assert.Single(options.Validate());
+        var problem = Assert.Single(options.Problems());
         Assert.Equal("extraFlags", problem.Key);
         Assert.Contains(expected, problem.Message);
         Assert.Contains("refused", problem.Message);
@@ -44,7 +45,7 @@ public sealed class RcloneOptionsTests
     {
         var options = Valid();
         options.ExtraFlags = ["--onedrive-chunk-size", "20M", "--low-level-retries=3", "--transfers", "4", "-1"];
-        Assert.Empty(options.Validate());
+        Assert.Empty(options.Problems());
     }
 
     [Fact]
@@ -53,7 +54,7 @@ public sealed class RcloneOptionsTests
         var options = Valid();
         options.Environment["RCLONE_DRY_RUN"] = "true";
         options.Environment["RCLONE_CONFIG_ONEDRIVE_TOKEN"] = "x";
-        var problem = Assert.Single(options.Validate());
+        var problem = Assert.Single(options.Problems());
         Assert.Equal("environment", problem.Key);
         Assert.Contains("--dry-run", problem.Message);
     }
@@ -65,7 +66,7 @@ public sealed class RcloneOptionsTests
     {
         var options = Valid();
         options.Remote = remote;
-        Assert.Equal(key, Assert.Single(options.Validate()).Key);
+        Assert.Equal(key, Assert.Single(options.Problems()).Key);
     }
 
     [Fact]
@@ -75,7 +76,7 @@ public sealed class RcloneOptionsTests
         options.RclonePath = "/nonexistent/rclone";
         options.ConfigPath = "/nonexistent/rclone.conf";
         options.OperationTimeoutSeconds = -1;
-        Assert.Equal(["configPath", "operationTimeoutSeconds", "rclonePath"], options.Validate().Select(p => p.Key).Order());
+        Assert.Equal(["configPath", "operationTimeoutSeconds", "rclonePath"], options.Problems().Select(p => p.Key).Order());
     }
 }
 
@@ -123,7 +124,7 @@ public sealed class SecretRedactorTests
     [Fact]
     public void Environment_values_url_passwords_and_secret_parameters_are_masked()
     {
-        var redactor = new SecretRedactor(new Dictionary<string, string>
+        var redactor = RcloneSecrets.RedactorFor(new Dictionary<string, string>
         {
             ["RCLONE_CONFIG_PASS"] = "configpassword",
             ["RCLONE_CONFIG_X_TYPE"] = "sftp",

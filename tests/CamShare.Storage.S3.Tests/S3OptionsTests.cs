@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using CamShare.Abstractions;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,7 +15,7 @@ public sealed class S3OptionsTests
     };
 
     private static Dictionary<string, string> Problems(S3StorageOptions options) =>
-        options.Validate().GroupBy(p => p.Key).ToDictionary(g => g.Key, g => string.Join(" | ", g.Select(p => p.Message)));
+        options.Validate(new ValidationContext(options)).GroupBy(p => p.MemberNames.Single()).ToDictionary(g => g.Key, g => string.Join(" | ", g.Select(p => p.ErrorMessage)));
 
     [Fact]
     public void Valid_aws_and_compatible_settings_have_no_problems()
@@ -107,20 +109,20 @@ public sealed class S3OptionsTests
             .Where(p => p.CanWrite).ToList();
         Assert.Equal(["SecretAccessKey", "SessionToken"],
             properties.Where(p => p.GetCustomAttribute<SecretAttribute>() is not null).Select(p => p.Name).Order());
-        Assert.All(properties, p => Assert.NotNull(p.GetCustomAttribute<OptionHelpAttribute>()));
-        Assert.NotNull(typeof(S3StorageOptions).GetCustomAttribute<OptionHelpAttribute>());
-        Assert.Equal(["Bucket"], properties.Where(p => p.GetCustomAttribute<RequiredOptionAttribute>() is not null).Select(p => p.Name));
+        Assert.All(properties, p => Assert.NotNull(p.GetCustomAttribute<DescriptionAttribute>()));
+        Assert.NotNull(typeof(S3StorageOptions).GetCustomAttribute<DescriptionAttribute>());
+        Assert.Equal(["Bucket"], properties.Where(p => p.GetCustomAttribute<RequiredAttribute>() is not null).Select(p => p.Name));
     }
 
     [Fact]
-    public void The_provider_refuses_invalid_options_with_a_configuration_error_without_the_secret()
+    public void The_host_refuses_invalid_options_naming_the_key_without_the_secret()
     {
         var options = Valid();
         options.Bucket = "";
-        var error = Assert.Throws<StorageConfigurationException>(() =>
-            new S3StorageProvider(options, new StorageIdentity("cloud"), NullLogger<S3StorageProvider>.Instance));
-        Assert.Contains("bucket:", error.Message);
-        Assert.Contains("'cloud'", error.Message);
-        Assert.DoesNotContain("s3cr3t", error.Message);
+        var problems = new List<CamShare.Core.Configuration.ConfigProblem>();
+        CamShare.Core.Configuration.ConfigLoader.ValidateOptions(options, "storages[0]", problems);
+        var problem = Assert.Single(problems);
+        Assert.Equal("storages[0].bucket", problem.Key);
+        Assert.DoesNotContain("s3cr3t", problem.ToString());
     }
 }

@@ -41,6 +41,6 @@ public sealed class S3SampleConfigTests
             property.SetValue(options, type == typeof(bool) ? setting.Value.GetBoolean()
                 : type == typeof(int) ? setting.Value.GetInt32() : setting.Value.GetString());
         }
-        Assert.Empty(options.Validate());
+        Assert.Empty(options.Problems());
     }
 }

@@ -43,6 +43,8 @@ public sealed class S3ServerFixture : StorageProviderFixture
 
     public override IStorageProvider CreateProvider() => Create(Options());
 
+    public override IReadOnlyList<string> Secrets => [Server.SecretKey, "wrong-" + Server.SecretKey[6..]];
+
     public override IStorageProvider? CreateProviderWithBadCredentials()
     {
         var options = Options();

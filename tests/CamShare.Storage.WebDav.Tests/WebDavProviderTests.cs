@@ -117,16 +117,19 @@ public abstract class WebDavProviderTests<TFixture>(TFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task Partial_uploads_of_other_processes_are_never_listed()
+    public async Task Apache_temporaries_are_never_listed_and_ours_are_listed_as_temporaries()
     {
         var provider = Provider();
         var key = Prefix + "/cam/real.mp4";
         await provider.PutAsync(key, Generated(10, 1), null, Timeout());
         var folder = Path.Combine(Fixture.ObjectsOnDisk, Prefix, "cam");
-        await File.WriteAllTextAsync(Path.Combine(folder, ".other.mp4" + WebDavStorageProvider.PartialMarker + "0123456789ab"), "partial", TestContext.Current.CancellationToken);
+        var ours = StorageKeys.NameOf(StorageKeys.TemporaryKeyFor("other.mp4"));
+        await File.WriteAllTextAsync(Path.Combine(folder, ours), "partial", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(folder, ".davfs.tmp1234"), "apache's own", TestContext.Current.CancellationToken);
 
-        Assert.Equal([key], (await ListAsync(provider, Prefix + "/")).Select(o => o.Key));
-        Assert.Equal([key], (await ListAsync(provider, Prefix + "/cam/")).Select(o => o.Key));
+        var listed = (await ListAsync(provider, Prefix + "/cam/")).Select(o => o.Key).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal([Prefix + "/cam/" + ours, key], listed);
+        Assert.Equal([key], listed.Where(k => !StorageKeys.IsTemporary(k)));
     }
 
     [Fact]

@@ -34,8 +34,8 @@ public sealed class PluginTemplateTests(ITestOutputHelper output) : IDisposable
         // 1. The two packages a third party consumes, built from this checkout.
         await DotnetAsync(_work, null, "pack", Path.Combine(RepoPaths.Root, "src", "CamShare.Abstractions"), "-o", feed, "-nologo", NoServers);
         await DotnetAsync(_work, null, "pack", Path.Combine(RepoPaths.Root, "tests", "CamShare.Storage.Conformance"), "-o", feed, "-nologo", NoServers);
-        Assert.True(File.Exists(Path.Combine(feed, "CamShare.Abstractions.1.0.0.nupkg")), Listing(feed));
-        Assert.True(File.Exists(Path.Combine(feed, "CamShare.Storage.Conformance.1.0.0.nupkg")), Listing(feed));
+        Assert.True(File.Exists(Path.Combine(feed, "CamShare.Abstractions.2.0.0.nupkg")), Listing(feed));
+        Assert.True(File.Exists(Path.Combine(feed, "CamShare.Storage.Conformance.2.0.0.nupkg")), Listing(feed));
 
         // 2. The template, installed into a private hive so the machine's template list is untouched.
         await DotnetAsync(_work, null, "new", "install", Path.Combine(RepoPaths.Root, "plugin-template"), "--debug:custom-hive", hive);
@@ -94,7 +94,7 @@ public sealed class PluginTemplateTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>
-    /// The generated project restores into a package folder of its own, so this run's CamShare 1.0.0 packages are
+    /// The generated project restores into a package folder of its own, so this run's CamShare 2.0.0 packages are
     /// used rather than ones extracted into the shared cache by an earlier run; everything else is read from the
     /// shared cache (a fallback folder) when it is there, so nothing is downloaded twice.
     /// </summary>

@@ -23,7 +23,7 @@ public sealed class TemplatePackageVersionTests
         {
             Assert.False(version is null, $"{file}: {id} needs an explicit Version (no central package management there)");
             if (id.StartsWith("CamShare.", StringComparison.Ordinal))
-                Assert.Equal("1.0.0", version); // the contract's version (ContractVersion 1.0)
+                Assert.Equal("2.0.0", version); // the contract's version (ContractVersion 2.0)
             else
                 Assert.True(central.TryGetValue(id, out var expected) && expected == version,
                     $"{file}: {id} {version}, but Directory.Packages.props has {(central.TryGetValue(id, out var v) ? v : "no such package")}");

@@ -12,7 +12,8 @@ namespace Contoso.Storage.Example;
 /// <item>a put is atomic: write a temporary object, make it durable, then rename it over the key (or use the
 /// backend's own atomic put); a failed or cancelled put removes its temporary object;</item>
 /// <item>content is streamed, never held in memory whole; progress is reported as bytes go out;</item>
-/// <item>temporary objects are never listed; deleting a missing key succeeds;</item>
+/// <item>temporary names come from <see cref="StorageKeys.TemporaryKeyFor"/> only, and listings include them
+/// (camshare hides them and sweeps stale ones); deleting a missing key succeeds;</item>
 /// <item>a missing key is a <see cref="StorageNotFoundException"/>, never null; every other failure is classified
 /// by <see cref="ExampleStorageErrors"/> (no secret in any message); cancellation is honoured everywhere.</item>
 /// </list>
@@ -20,8 +21,6 @@ namespace Contoso.Storage.Example;
 /// </summary>
 public sealed class ExampleStorageProvider : IStorageProvider
 {
-    // Temporary files carry this marker, so listing can skip them and a crash leaves them recognisable.
-    internal const string PartialMarker = ".partial-";
     private const int BufferSize = 1 << 16;
 
     private readonly string _root;
@@ -40,7 +39,7 @@ public sealed class ExampleStorageProvider : IStorageProvider
     {
         var target = PathOf(key);
         var folder = Path.GetDirectoryName(target)!;
-        var temp = Path.Combine(folder, "." + Path.GetFileName(target) + PartialMarker + Guid.NewGuid().ToString("N")[..12]);
+        var temp = PathOf(StorageKeys.TemporaryKeyFor(key));
         try
         {
             Directory.CreateDirectory(folder);
@@ -108,7 +107,6 @@ public sealed class ExampleStorageProvider : IStorageProvider
         foreach (var file in new DirectoryInfo(start).EnumerateFiles("*", options))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (file.Name.Contains(PartialMarker, StringComparison.Ordinal)) continue; // a put in flight
             var key = Path.GetRelativePath(_root, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
             if (key.StartsWith(prefix, StringComparison.Ordinal)) yield return Describe(key, file);
         }

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using CamShare.Abstractions;
 
 namespace CamShare.Core.Configuration;
@@ -5,13 +7,13 @@ namespace CamShare.Core.Configuration;
 /// <summary>The whole configuration file (camshare.json), after secrets were resolved and everything validated.</summary>
 public sealed class CamShareSettings
 {
-    [OptionHelp("The cameras to record.")]
+    [Description("The cameras to record.")]
     public List<CameraSettings> Cameras { get; set; } = [];
 
-    [OptionHelp("Where recordings go. Each has a name, a provider and that provider's own settings.")]
+    [Description("Where recordings go. Each has a name, a provider and that provider's own settings.")]
     public List<StorageSettings> Storages { get; set; } = [];
 
-    [OptionHelp("Remote key of a segment. Tokens: {camera}, {file}, and any .NET date format of the segment's local start time in braces, e.g. {yyyyMMdd} or {HH}.")]
+    [Description("Remote key of a segment. Tokens: {camera}, {file}, and any .NET date format of the segment's local start time in braces, e.g. {yyyyMMdd} or {HH}.")]
     public string KeyTemplate { get; set; } = DefaultKeyTemplate;
 
     public SpoolSettings Spool { get; set; } = new();
@@ -35,37 +37,37 @@ public enum AudioMode
 
 public sealed class CameraSettings
 {
-    [RequiredOption, OptionHelp("Short name, used in keys and logs: letters, digits, '-', '_'.")]
+    [Required, Description("Short name, used in keys and logs: letters, digits, '-', '_'.")]
     public string Name { get; set; } = "";
 
-    [RequiredOption, OptionHelp("rtsp://host:port/path of the camera (no credentials needed here), or demo: for a built-in test pattern with a tone.")]
+    [Required, Description("rtsp://host:port/path of the camera (no credentials needed here), or demo: for a built-in test pattern with a tone.")]
     public string Url { get; set; } = "";
 
-    [OptionHelp("RTSP user name.")]
+    [Description("RTSP user name.")]
     public string? Username { get; set; }
 
-    [Secret, OptionHelp("RTSP password. Prefer passwordEnv (an environment variable's name) or passwordFile (a file's path).")]
+    [Secret, Description("RTSP password. Prefer passwordEnv (an environment variable's name) or passwordFile (a file's path).")]
     public string? Password { get; set; }
 
-    [OptionHelp("Segment length in seconds, aligned to the clock (300 = 10:00, 10:05, ...).")]
+    [Description("Segment length in seconds, aligned to the clock (300 = 10:00, 10:05, ...).")]
     public int SegmentSeconds { get; set; } = 300;
 
-    [OptionHelp("auto (copy when MP4 can hold the codec, else AAC 48 kb/s), copy, aac or none.")]
+    [Description("auto (copy when MP4 can hold the codec, else AAC 48 kb/s), copy, aac or none.")]
     public AudioMode Audio { get; set; } = AudioMode.Auto;
 
-    [RequiredOption, OptionHelp("Names of the storages this camera's segments go to (one or more).")]
+    [Required, Description("Names of the storages this camera's segments go to (one or more).")]
     public List<string> Destinations { get; set; } = [];
 
-    [OptionHelp("IANA time zone of the camera's location for file names (e.g. America/Chicago); default: this machine's.")]
+    [Description("IANA time zone of the camera's location for file names (e.g. America/Chicago); default: this machine's.")]
     public string? TimeZone { get; set; }
 
-    [OptionHelp("Seconds without new segment data after which ffmpeg is considered stalled and restarted.")]
+    [Description("Seconds without new segment data after which ffmpeg is considered stalled and restarted.")]
     public int StallTimeoutSeconds { get; set; } = 30;
 
-    [OptionHelp("RTSP socket timeout in seconds (ffmpeg -timeout).")]
+    [Description("RTSP socket timeout in seconds (ffmpeg -timeout).")]
     public int RtspTimeoutSeconds { get; set; } = 10;
 
-    [OptionHelp("Add -tag:v hvc1 to H.265 video so Apple players play it.")]
+    [Description("Add -tag:v hvc1 to H.265 video so Apple players play it.")]
     public bool AppleCompatibleHevc { get; set; } = true;
 }
 
@@ -81,13 +83,13 @@ public sealed class StorageSettings
 
 public sealed class SpoolSettings
 {
-    [OptionHelp("Local folder where segments wait until every destination has them.")]
+    [Description("Local folder where segments wait until every destination has them.")]
     public string Path { get; set; } = DefaultPath;
 
-    [OptionHelp("Cap on the spool's size in MB; over it the oldest segments are dropped (logged). 0 = no cap.")]
+    [Description("Cap on the spool's size in MB; over it the oldest segments are dropped (logged). 0 = no cap.")]
     public long MaxSizeMb { get; set; } = 10_240;
 
-    [OptionHelp("Keep local files after every destination verified them (retention of local copies is then yours).")]
+    [Description("Keep local files after every destination verified them (retention of local copies is then yours).")]
     public bool KeepLocal { get; set; }
 
     public static string DefaultPath => System.IO.Path.Combine(
@@ -97,6 +99,6 @@ public sealed class SpoolSettings
 
 public sealed class PluginSettings
 {
-    [OptionHelp("Extra folders to search for provider plugins (each plugin in its own sub-folder).")]
+    [Description("Extra folders to search for provider plugins (each plugin in its own sub-folder).")]
     public List<string> Folders { get; set; } = [];
 }

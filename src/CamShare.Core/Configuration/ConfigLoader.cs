@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
@@ -114,27 +116,43 @@ public sealed partial class ConfigLoader(Func<string, string?>? environment = nu
         return storages;
     }
 
-    /// <summary>Required options and the options' own rules.</summary>
+    /// <summary>
+    /// The options' DataAnnotations rules ([Required], [Range], ...) and then, when those hold, their own
+    /// cross-field rules (<see cref="IValidatableObject"/>). Each problem names its key and the fix.
+    /// </summary>
     public static void ValidateOptions(object options, string key, List<ConfigProblem> problems)
     {
         var before = problems.Count;
         foreach (var property in SettingsBinder.SettableProperties(options.GetType()))
         {
-            if (!property.IsDefined(typeof(RequiredOptionAttribute))) continue;
+            var name = SettingsBinder.JsonName(property.Name);
+            var help = property.GetCustomAttribute<DescriptionAttribute>()?.Description;
             var value = property.GetValue(options);
-            if (value is null || value is string { Length: 0 } || value is System.Collections.ICollection { Count: 0 })
+            foreach (var rule in property.GetCustomAttributes<ValidationAttribute>())
             {
-                var name = SettingsBinder.JsonName(property.Name);
-                var help = property.GetCustomAttribute<OptionHelpAttribute>()?.Text;
-                var secret = SettingsBinder.IsSecretString(property)
-                    ? $" (or {name}Env / {name}File)" : "";
-                problems.Add(new ConfigProblem($"{key}.{name}", $"missing{secret}; {help ?? "this setting is required"}"));
+                if (rule is RequiredAttribute)
+                {
+                    if (value is null || value is string text && string.IsNullOrWhiteSpace(text) || value is System.Collections.ICollection { Count: 0 })
+                    {
+                        var secret = SettingsBinder.IsSecretString(property) ? $" (or {name}Env / {name}File)" : "";
+                        problems.Add(new ConfigProblem($"{key}.{name}", $"missing{secret}; {help ?? "this setting is required"}"));
+                        break;
+                    }
+                    continue;
+                }
+                if (value is null || rule.IsValid(value)) continue;
+                var shown = SettingsBinder.IsSecretString(property) ? "the value" : $"{value}";
+                problems.Add(new ConfigProblem($"{key}.{name}", $"{shown} is not allowed: {rule.FormatErrorMessage(name)}"));
             }
         }
-        // The options' own rules assume the required ones hold; one message per missing key is enough.
-        if (problems.Count == before && options is IValidatableOptions validatable)
-            foreach (var problem in validatable.Validate())
-                problems.Add(new ConfigProblem($"{key}.{problem.Key}", problem.Message));
+        // The options' own rules assume the attribute rules hold; one message per broken key is enough.
+        if (problems.Count == before && options is IValidatableObject validatable)
+            foreach (var result in validatable.Validate(new ValidationContext(options)))
+            {
+                var member = result.MemberNames.FirstOrDefault();
+                problems.Add(new ConfigProblem(member is null ? key : $"{key}.{SettingsBinder.JsonName(member)}",
+                    result.ErrorMessage ?? "is not valid"));
+            }
     }
 
     private static void ValidateCameras(CamShareSettings settings, List<ConfigProblem> problems)
@@ -190,7 +208,7 @@ public sealed partial class ConfigLoader(Func<string, string?>? environment = nu
         if (camera.Url == "demo:") return;
         if (!Uri.TryCreate(camera.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("rtsp" or "rtsps") || uri.Host.Length == 0)
         {
-            problems.Add(new ConfigProblem(key + ".url", $"'{new Recording.SecretRedactor().Redact(camera.Url)}' is not an rtsp:// or rtsps:// URL (or demo: for a test pattern)"));
+            problems.Add(new ConfigProblem(key + ".url", $"'{SecretRedactor.PatternsOnly.Redact(camera.Url)}' is not an rtsp:// or rtsps:// URL (or demo: for a test pattern)"));
             return;
         }
         if (uri.UserInfo.Length > 0 && (camera.Username is not null || camera.Password is not null))

@@ -1,3 +1,4 @@
+using CamShare.Abstractions;
 using CamShare.Core.Configuration;
 using CamShare.Core.Recording;
 

@@ -1,3 +1,4 @@
+using CamShare.Abstractions;
 using System.Globalization;
 using System.Text.Json;
 using CamShare.Core.Configuration;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CamShare.Abstractions;
 using CamShare.Core.Configuration;
+using CamShare.Core.Pipeline;
 using CamShare.Core.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -37,8 +38,14 @@ public sealed class SegmentSpool
     /// <summary>Compact the journal once this many records were appended (it is also compacted at every start).</summary>
     public int CompactEvery { get; set; } = 10_000;
 
-    /// <summary>Explains why a destination has not taken a segment yet (for drop messages); set by the engine.</summary>
-    public Func<string, string>? DescribeDestination { get; set; }
+    private readonly Dictionary<string, ISegmentSubscriber> _subscribers = new(StringComparer.Ordinal);
+
+    /// <summary>Wiring, before <see cref="Restore"/>: the destination that receives every admitted segment it is
+    /// listed for, and that explains (in drop messages) why it has not taken one yet.</summary>
+    public void Subscribe(ISegmentSubscriber destination)
+    {
+        lock (_lock) _subscribers[destination.Name] = destination;
+    }
 
     public static string RecordingFolderOf(string spoolRoot, string camera) => Path.Combine(spoolRoot, camera, RecordingFolder);
     public static string QuarantineFolderOf(string spoolRoot, string camera) => Path.Combine(spoolRoot, camera, QuarantineFolder);
@@ -59,7 +66,7 @@ public sealed class SegmentSpool
             var path = Path.Combine(RecordingFolderOf(Root, added.Camera), added.File);
             var segment = new SpoolSegment(added.Camera, path, added.Size ?? 0, added.Md5 ?? "",
                 SegmentName.TryParseStart(added.File, out var start) ? start : added.At, added.Destinations ?? []);
-            foreach (var (dest, key) in state.Verified) segment.Verified[dest] = key;
+            foreach (var (dest, key) in state.Verified) segment.SetVerified(dest, key);
             if (segment.Destinations.All(segment.IsVerified))
             {
                 lock (_lock) _segments[(segment.Camera, segment.FileName)] = segment;
@@ -70,7 +77,7 @@ public sealed class SegmentSpool
             {
                 _logger.LogWarning("{Camera}: segment {File} is in the journal but its file is gone; {Missing} never received it",
                     segment.Camera, segment.FileName, string.Join(", ", segment.Destinations.Where(d => !segment.IsVerified(d))));
-                _journal.Append(Record(JournalRecord.Dropped, segment, reason: "local file missing at start-up"));
+                _journal.Append(JournalRecords.Dropped(segment, _time.GetUtcNow(), "local file missing at start-up"));
                 continue;
             }
             lock (_lock) _segments[(segment.Camera, segment.FileName)] = segment;
@@ -78,12 +85,13 @@ public sealed class SegmentSpool
         }
         if (restored.Count > 0)
             _logger.LogInformation("Spool: resuming {Count} segment(s) the journal lists as not yet uploaded everywhere", restored.Count);
+        foreach (var segment in restored) Publish(segment);
         return restored;
     }
 
     /// <summary>
-    /// Takes a complete segment into the spool: hashes it, journals it (durably), and applies the size cap.
-    /// Returns null when the segment is already known.
+    /// Takes a complete segment into the spool: hashes it, journals it (durably), applies the size cap, and
+    /// publishes it to its destinations. Returns null when the segment is already known.
     /// </summary>
     public async Task<SpoolSegment?> AdmitAsync(string camera, string path, IReadOnlyList<string> destinations,
         CancellationToken cancellationToken)
@@ -96,14 +104,11 @@ public sealed class SegmentSpool
         lock (_lock)
         {
             if (_segments.ContainsKey((camera, fileName))) return null;
-            _journal.Append(new JournalRecord
-            {
-                Op = JournalRecord.Added, Camera = camera, File = fileName, At = _time.GetUtcNow(), Size = size, Md5 = md5.Hex,
-                Destinations = destinations,
-            });
+            _journal.Append(JournalRecords.Added(segment, _time.GetUtcNow()));
             _segments[(camera, fileName)] = segment;
         }
         EnforceCap(segment);
+        if (!segment.IsGone) Publish(segment);
         return segment;
     }
 
@@ -114,8 +119,8 @@ public sealed class SegmentSpool
         lock (_lock)
         {
             if (segment.IsGone) return false;
-            _journal.Append(Record(JournalRecord.Verified, segment, destination, key));
-            segment.Verified[destination] = key;
+            _journal.Append(JournalRecords.Verified(segment, _time.GetUtcNow(), destination, key));
+            segment.SetVerified(destination, key);
             if (!segment.Destinations.All(segment.IsVerified)) return false;
         }
         Finish(segment);
@@ -138,8 +143,8 @@ public sealed class SegmentSpool
             {
                 File.Delete(segment.Path);
             }
-            _journal.Append(Record(JournalRecord.Removed, segment));
-            segment.IsGone = true;
+            _journal.Append(JournalRecords.Removed(segment, _time.GetUtcNow()));
+            segment.MarkGone();
             _segments.Remove((segment.Camera, segment.FileName));
             CompactIfDue();
         }
@@ -164,7 +169,9 @@ public sealed class SegmentSpool
                 victim = oldest;
             }
             var waitingFor = victim.Destinations.Where(d => !victim.IsVerified(d)).ToList();
-            var why = string.Join("; ", waitingFor.Select(d => DescribeDestination?.Invoke(d) ?? $"'{d}' has not taken it yet"));
+            string why;
+            lock (_lock)
+                why = string.Join("; ", waitingFor.Select(d => _subscribers.TryGetValue(d, out var s) ? s.Describe() : $"'{d}' is not configured"));
             var reason = string.Create(CultureInfo.InvariantCulture,
                 $"spool over its {_settings.MaxSizeMb} MB cap ({total / 1048576.0:0.0} MB) while {why}");
             Drop(victim, reason);
@@ -177,12 +184,12 @@ public sealed class SegmentSpool
         {
             if (segment.IsGone) return;
             File.Delete(segment.Path); // file first: a crash in between leaves a journal entry whose file is gone
-            _journal.Append(Record(JournalRecord.Dropped, segment, reason: reason));
-            segment.IsGone = true;
+            _journal.Append(JournalRecords.Dropped(segment, _time.GetUtcNow(), reason));
+            segment.MarkGone(); // cancels its uploads in flight: the drop frees their bandwidth
             _segments.Remove((segment.Camera, segment.FileName));
             CompactIfDue();
         }
-        _logger.LogWarning("{Camera}: dropped segment {File} ({Size:0.0} MB) never uploaded to {Missing}: {Reason}",
+        _logger.LogWarning("{Camera}: dropped segment {File} ({Size:0.0} MB), not uploaded to {Missing} (uploads of it in flight are cancelled): {Reason}",
             segment.Camera, segment.FileName, segment.Size / 1048576.0,
             string.Join(", ", segment.Destinations.Where(d => !segment.IsVerified(d))), reason);
     }
@@ -191,22 +198,15 @@ public sealed class SegmentSpool
     private void CompactIfDue()
     {
         if (_journal.AppendsSinceCompaction < CompactEvery) return;
-        _journal.Compact(_segments.Values.OrderBy(s => s.Start).Select(s =>
-        {
-            var state = new JournalState(new JournalRecord
-            {
-                Op = JournalRecord.Added, Camera = s.Camera, File = s.FileName, At = s.Start, Size = s.Size, Md5 = s.Md5,
-                Destinations = s.Destinations,
-            });
-            foreach (var (dest, key) in s.Verified) state.Verified[dest] = key;
-            return state;
-        }).ToList());
+        _journal.Compact(_segments.Values.OrderBy(s => s.Start).Select(JournalRecords.StateOf).ToList());
     }
 
-    private JournalRecord Record(string op, SpoolSegment segment, string? destination = null, string? key = null, string? reason = null) =>
-        new()
-        {
-            Op = op, Camera = segment.Camera, File = segment.FileName, At = _time.GetUtcNow(), Destination = destination, Key = key,
-            Reason = reason,
-        };
+    private void Publish(SpoolSegment segment)
+    {
+        List<ISegmentSubscriber> targets;
+        lock (_lock)
+            targets = segment.Destinations.Where(d => !segment.IsVerified(d))
+                .Select(d => _subscribers.GetValueOrDefault(d)).OfType<ISegmentSubscriber>().ToList();
+        foreach (var target in targets) target.Offer(segment);
+    }
 }

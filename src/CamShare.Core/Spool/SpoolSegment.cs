@@ -8,6 +8,8 @@ namespace CamShare.Core.Spool;
 public sealed class SpoolSegment
 {
     private readonly ConcurrentDictionary<string, Task<ObjectChecksum>> _checksums = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, string> _verified = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _gone = new();
 
     internal SpoolSegment(string camera, string path, long size, string md5, DateTimeOffset start, IReadOnlyList<string> destinations)
     {
@@ -29,17 +31,25 @@ public sealed class SpoolSegment
     public DateTimeOffset Start { get; }
     public IReadOnlyList<string> Destinations { get; }
 
-    /// <summary>Destination name → key at which it verified the segment.</summary>
-    public ConcurrentDictionary<string, string> Verified { get; } = new(StringComparer.Ordinal);
+    /// <summary>Destination name → key at which it verified the segment. Only the spool changes it.</summary>
+    public IReadOnlyDictionary<string, string> Verified => _verified;
 
     /// <summary>Set once the segment left the spool (dropped or removed); queued work for it is then skipped.</summary>
-    public bool IsGone { get; internal set; }
+    public bool IsGone => _gone.IsCancellationRequested;
 
-    public bool IsVerified(string destination) => Verified.ContainsKey(destination);
+    /// <summary>Fires when the segment leaves the spool: an upload in flight for it is cancelled (a drop frees
+    /// the bandwidth it was using).</summary>
+    public CancellationToken Gone => _gone.Token;
+
+    public bool IsVerified(string destination) => _verified.ContainsKey(destination);
+
+    internal void SetVerified(string destination, string key) => _verified[destination] = key;
+
+    internal void MarkGone() => _gone.Cancel();
 
     public override string ToString() => $"{Camera}/{FileName}";
 
     /// <summary>The local checksum of the given algorithm; MD5 is computed once at admission, others on demand.</summary>
-    internal Task<ObjectChecksum> ChecksumAsync(string algorithm, CancellationToken cancellationToken) =>
+    public Task<ObjectChecksum> ChecksumAsync(string algorithm, CancellationToken cancellationToken) =>
         _checksums.GetOrAdd(algorithm, a => Checksums.ComputeFileAsync(Path, a, CancellationToken.None)).WaitAsync(cancellationToken);
 }

@@ -130,7 +130,8 @@ public sealed class PluginLoaderTests : IDisposable
     }
 
     [Theory]
-    [InlineData("2.0.0.0", "incompatible contract version 2.0")]
+    [InlineData("1.0.0.0", "incompatible contract version 1.0")]
+    [InlineData("3.0.0.0", "incompatible contract version 3.0")]
     [InlineData("0.9.0.0", "incompatible contract version 0.9")]
     public void A_plugin_built_against_another_contract_major_version_is_refused(string version, string expected)
     {

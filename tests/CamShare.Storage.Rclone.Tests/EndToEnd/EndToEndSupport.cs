@@ -1,3 +1,4 @@
+using CamShare.Abstractions;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
@@ -145,7 +146,7 @@ internal sealed partial class EndToEndSetup : IAsyncDisposable
         Directory.Exists(folder)
             ? Directory.EnumerateFiles(folder, "*.mp4", SearchOption.AllDirectories)
                 .Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/'))
-                .Where(k => !k.Contains(RcloneStorageProvider.PartialMarker, StringComparison.Ordinal))
+                .Where(k => !k.Contains(StorageKeys.TemporaryPrefix, StringComparison.Ordinal))
                 .Order(StringComparer.Ordinal).ToList()
             : [];
 
@@ -153,7 +154,7 @@ internal sealed partial class EndToEndSetup : IAsyncDisposable
     public static List<string> Partials(string folder) =>
         Directory.Exists(folder)
             ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-                .Where(f => f.Contains(RcloneStorageProvider.PartialMarker, StringComparison.Ordinal)).ToList()
+                .Where(f => f.Contains(StorageKeys.TemporaryPrefix, StringComparison.Ordinal)).ToList()
             : [];
 
     public static string Md5(string path)

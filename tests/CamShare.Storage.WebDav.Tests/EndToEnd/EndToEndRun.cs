@@ -211,7 +211,7 @@ internal sealed partial class EndToEndRun : IAsyncDisposable
 
     public void AssertNoTemporaryFilesOnServer() =>
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(_server.Data, "*", SearchOption.AllDirectories),
-            p => p.Contains(".camshare-partial", StringComparison.Ordinal) || p.Contains(".davfs.tmp", StringComparison.Ordinal));
+            p => p.Contains(StorageKeys.TemporaryPrefix, StringComparison.Ordinal) || p.Contains(".davfs.tmp", StringComparison.Ordinal));
 
     /// <summary>After a clean stop with the server up: no segment, list or pid file in rec/, nothing left in the journal.</summary>
     public void AssertSpoolEmpty()

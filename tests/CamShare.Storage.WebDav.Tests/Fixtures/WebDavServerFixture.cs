@@ -102,6 +102,8 @@ public abstract class WebDavServerFixture : StorageProviderFixture
 
     public override IStorageProvider CreateProvider() => CreateProvider(Options());
 
+    public override IReadOnlyList<string> Secrets => [Password, "wrong password"];
+
     public override IStorageProvider? CreateProviderWithBadCredentials()
     {
         var options = Options();

@@ -1,3 +1,4 @@
+using CamShare.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -42,7 +43,7 @@ public sealed class PathsAndOptionsTests
             RootFolder = "Cameras/Home",
             CertificateFingerprint = "AB:" + string.Concat(Enumerable.Repeat("CD:", 30)) + "EF",
         };
-        Assert.Empty(options.Validate());
+        Assert.Empty(options.Problems());
     }
 
     [Theory]
@@ -51,7 +52,7 @@ public sealed class PathsAndOptionsTests
     [InlineData("https://user:pw@host/", "baseUrl")]
     public void Bad_base_urls_are_reported(string url, string key)
     {
-        var problems = new WebDavStorageOptions { BaseUrl = url }.Validate().ToList();
+        var problems = new WebDavStorageOptions { BaseUrl = url }.Problems().ToList();
         Assert.Contains(problems, p => p.Key == key);
         Assert.All(problems, p => Assert.DoesNotContain("pw", p.Message));
     }
@@ -60,22 +61,22 @@ public sealed class PathsAndOptionsTests
     public void Tls_options_are_checked()
     {
         var http = new WebDavStorageOptions { BaseUrl = "http://nas/", CertificateFingerprint = new string('a', 64) };
-        Assert.Contains(http.Validate(), p => p.Key == "certificateFingerprint");
+        Assert.Contains(http.Problems(), p => p.Key == "certificateFingerprint");
         var bad = new WebDavStorageOptions { BaseUrl = "https://nas/", CertificateFingerprint = "12:34" };
-        Assert.Contains(bad.Validate(), p => p.Key == "certificateFingerprint");
+        Assert.Contains(bad.Problems(), p => p.Key == "certificateFingerprint");
         var both = new WebDavStorageOptions { BaseUrl = "https://nas/", CertificateFingerprint = new string('a', 64), CaFile = "/etc/hostname" };
-        Assert.Contains(both.Validate(), p => p.Message.Contains("not both"));
+        Assert.Contains(both.Problems(), p => p.Message.Contains("not both"));
         var missing = new WebDavStorageOptions { BaseUrl = "https://nas/", CaFile = "/nonexistent/ca.pem" };
-        Assert.Contains(missing.Validate(), p => p.Key == "caFile");
+        Assert.Contains(missing.Problems(), p => p.Key == "caFile");
     }
 
     [Fact]
     public void Other_options_are_checked()
     {
-        Assert.Contains(new WebDavStorageOptions { BaseUrl = "https://nas/", Username = "u" }.Validate(), p => p.Key == "password");
-        Assert.Contains(new WebDavStorageOptions { BaseUrl = "https://nas/", RootFolder = "a/../b" }.Validate(), p => p.Key == "rootFolder");
-        Assert.Contains(new WebDavStorageOptions { BaseUrl = "https://nas/", TimeoutSeconds = 0 }.Validate(), p => p.Key == "timeoutSeconds");
-        Assert.Contains(new WebDavStorageOptions { BaseUrl = "https://nas/", Authentication = WebDavAuthentication.Digest }.Validate(),
+        Assert.Contains(new WebDavStorageOptions { BaseUrl = "https://nas/", Username = "u" }.Problems(), p => p.Key == "password");
+        Assert.Contains(new WebDavStorageOptions { BaseUrl = "https://nas/", RootFolder = "a/../b" }.Problems(), p => p.Key == "rootFolder");
+        Assert.Contains(new WebDavStorageOptions { BaseUrl = "https://nas/", TimeoutSeconds = 0 }.Problems(), p => p.Key == "timeoutSeconds");
+        Assert.Contains(new WebDavStorageOptions { BaseUrl = "https://nas/", Authentication = WebDavAuthentication.Digest }.Problems(),
             p => p.Key == "authentication");
     }
 

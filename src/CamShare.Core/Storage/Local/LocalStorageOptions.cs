@@ -1,16 +1,18 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using CamShare.Abstractions;
 
 namespace CamShare.Core.Storage.Local;
 
-[OptionHelp("A folder on this machine (or a mounted network share). Atomic: temp file, fsync, rename.")]
-public sealed class LocalStorageOptions : IValidatableOptions
+[Description("A folder on this machine (or a mounted network share). Atomic: temp file, fsync, rename.")]
+public sealed class LocalStorageOptions : IValidatableObject
 {
-    [RequiredOption, OptionHelp("Folder that receives the objects; created if missing.")]
+    [Required, Description("Folder that receives the objects; created if missing.")]
     public string Path { get; set; } = "";
 
-    public IEnumerable<OptionProblem> Validate()
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (string.IsNullOrWhiteSpace(Path))
-            yield return new OptionProblem("path", "set it to the folder that should receive the recordings, e.g. \"/srv/camshare\"");
+            yield return new ValidationResult("set it to the folder that should receive the recordings, e.g. \"/srv/camshare\"", ["path"]);
     }
 }

@@ -4,12 +4,12 @@ using CamShare.Abstractions;
 namespace CamShare.Core.Storage.Local;
 
 /// <summary>
-/// Stores objects as files under a root folder. A put writes "<c>.name.camshare-partial-RANDOM</c>" next to the
-/// target, fsyncs it, then renames it over the target, so readers see the old file or the complete new one.
+/// Stores objects as files under a root folder. A put writes the contract's temporary name next to the target,
+/// fsyncs it, renames it over the target and fsyncs the folder, so readers see the old file or the complete new
+/// one, and a power cut after the put returned loses neither.
 /// </summary>
-public sealed class LocalStorageProvider : IStorageProvider, IServerSideHashCapability
+public sealed class LocalStorageProvider : IStorageProvider, IServerSideHashCapability, IFolderCleanupCapability
 {
-    internal const string PartialMarker = ".camshare-partial-";
     private readonly string _root;
 
     public LocalStorageProvider(LocalStorageOptions options)
@@ -27,8 +27,7 @@ public sealed class LocalStorageProvider : IStorageProvider, IServerSideHashCapa
     {
         var target = PathOf(key);
         var folder = System.IO.Path.GetDirectoryName(target)!;
-        var temp = System.IO.Path.Combine(folder, "." + System.IO.Path.GetFileName(target) + PartialMarker +
-                                          Guid.NewGuid().ToString("N")[..12]);
+        var temp = PathOf(StorageKeys.TemporaryKeyFor(key));
         try
         {
             Directory.CreateDirectory(folder);
@@ -50,7 +49,7 @@ public sealed class LocalStorageProvider : IStorageProvider, IServerSideHashCapa
             }
             cancellationToken.ThrowIfCancellationRequested();
             File.Move(temp, target, overwrite: true);
-            FsyncDirectory(folder);
+            DirectorySync.Flush(folder);
             return Describe(key, new FileInfo(target));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -103,7 +102,6 @@ public sealed class LocalStorageProvider : IStorageProvider, IServerSideHashCapa
         foreach (var file in new DirectoryInfo(start).EnumerateFiles("*", options))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (file.Name.Contains(PartialMarker, StringComparison.Ordinal)) continue;
             var key = System.IO.Path.GetRelativePath(_root, file.FullName).Replace(System.IO.Path.DirectorySeparatorChar, '/');
             if (key.StartsWith(prefix, StringComparison.Ordinal))
                 yield return Describe(key, file);
@@ -134,6 +132,26 @@ public sealed class LocalStorageProvider : IStorageProvider, IServerSideHashCapa
         return await Checksums.ComputeAsync(stream, algorithm, cancellationToken).ConfigureAwait(false);
     }
 
+    public Task RemoveFolderIfEmptyAsync(string folder, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        StorageKeys.EnsureValid(folder);
+        var path = PathOf(folder);
+        try
+        {
+            if (Directory.Exists(path) && !Directory.EnumerateFileSystemEntries(path).Any()) Directory.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Something arrived in the meantime: the folder is not empty, which is fine.
+        }
+        catch (Exception ex)
+        {
+            throw Classify(ex, folder);
+        }
+        return Task.CompletedTask;
+    }
+
     private string PathOf(string key)
     {
         StorageKeys.EnsureValid(key);
@@ -157,20 +175,5 @@ public sealed class LocalStorageProvider : IStorageProvider, IServerSideHashCapa
     private static void TryDelete(string path)
     {
         try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-
-    private static void FsyncDirectory(string folder)
-    {
-        // A rename is durable only once its directory is flushed; Windows has no such call and needs none.
-        if (OperatingSystem.IsWindows()) return;
-        try
-        {
-            using var handle = File.OpenHandle(folder, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.None);
-            RandomAccess.FlushToDisk(handle);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Some file systems (network shares) refuse to open folders; the data itself is already flushed.
-        }
     }
 }
