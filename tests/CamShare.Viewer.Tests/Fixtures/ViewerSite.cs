@@ -57,6 +57,7 @@ public sealed class ViewerSite : IAsyncLifetime
         Tamper(TamperedTime);
         await PublishIndexAsync();
         await PublishHevcCameraAsync();
+        await PublishWriterCameraAsync();
         _server = await LoggingStaticServer.StartAsync(Path.Combine(_base, "site"));
     }
 
@@ -96,6 +97,29 @@ public sealed class ViewerSite : IAsyncLifetime
             ViewerJson.Serialize(new ViewerIndex(HevcCamera, 2, DateTimeOffset.UtcNow, [Day])));
         await crypt.PutAsync(Path.Combine(plain, "days"), "camshare-index/days");
         CopyTree(crypt.EncryptedRoot, folder);
+    }
+
+    /// <summary>A third camera whose index the product's ViewerIndexWriter wrote (segments still by rclone).</summary>
+    public const string WriterCamera = "yard";
+
+    public Uri WriterLink(ReadOnlySpan<byte> key) => ShareLink.Build(new Uri(Origin, WriterCamera + "/"), key);
+
+    public string WriterSegmentTime { get; } = "2024-03-23T12:00:00-05:00";
+
+    private async Task PublishWriterCameraAsync()
+    {
+        var folder = Path.Combine(_base, "site", WriterCamera);
+        var crypt = await RcloneCrypt.CreateAsync(Path.Combine(_base, "staging-" + WriterCamera), Password);
+        var relative = "20240323/12/20240323T120000-0500.mp4";
+        var plain = Path.Combine(_base, "plain-" + WriterCamera, relative);
+        await Footage.MakeSegmentAsync(plain, 200);
+        await crypt.PutAsync(plain, relative);
+        CopyTree(crypt.EncryptedRoot, folder);
+        var stored = new FileInfo(Path.Combine(folder, relative + ".bin")).Length;
+        var writer = new ViewerIndexWriter(WriterCamera, Footage.Seconds, crypt.DataKey, new FolderObjectStore(folder));
+        await writer.PublishPageAsync(CancellationToken.None);
+        await writer.AddSegmentAsync(new ViewerSegment(Parse("2024-03-23T12:00:00"), Footage.Seconds, relative + ".bin", stored,
+            MseCodecs.FromFfprobeJson(await Footage.ProbeAsync(plain))), CancellationToken.None);
     }
 
     private static void CopyTree(string from, string to)
