@@ -37,6 +37,7 @@ class Viewer {
     this.resume = null;
     this.resumeWhenNext = null;
     this.feeding = false;
+    this.feedRetryAt = 0;
     this.current = null;
     this.played = [];
     this.refused = [];
@@ -140,7 +141,11 @@ class Viewer {
     const i = list.findIndex(s => sameSegment(s, segment));
     if (i >= 0 && i + 1 < list.length) return list[i + 1];
     for (const day of this.days.filter(d => d > segment.day)) {
-      const later = this.dayIndexes.get(day) || await this.loadDay(day).catch(() => []);
+      // A day that cannot be read counts as empty until the next poll re-reads the newest day.
+      const later = this.dayIndexes.get(day) || await this.loadDay(day).catch(() => {
+        this.dayIndexes.set(day, []);
+        return [];
+      });
       if (later.length) return later[0];
     }
     return null;
@@ -175,7 +180,8 @@ class Viewer {
     const segments = this.dayIndexes.get(this.viewDay) || [];
     if (!segments.length) return;
     const i = segmentNear(segments, second);
-    this.jump(this.viewDay, i, Math.max(0, second - segments[i].start));
+    const s = segments[i];
+    this.jump(this.viewDay, i, second >= s.start && second < s.start + s.duration ? second - s.start : 0);
   }
 
   step(move) {
@@ -267,7 +273,7 @@ class Viewer {
 
   /** Keeps the MSE buffer ahead of the playhead, or preloads the next segment for the Blob player. */
   async feed() {
-    if (this.feeding || !this.key) return;
+    if (this.feeding || !this.key || Date.now() < this.feedRetryAt) return;
     this.feeding = true;
     const generation = this.generation;
     try {
@@ -284,7 +290,10 @@ class Viewer {
         try {
           bytes = await this.load(next);
         } catch (e) {
-          if (!(e instanceof CryptError)) break;
+          if (!(e instanceof CryptError)) {
+            this.feedRetryAt = Date.now() + POLL_SECONDS * 1000; // the server is away: ask again later, not twice a second
+            break;
+          }
           if (generation === this.generation) { this.refuse(next); this.tail = next; }
           continue;
         }
