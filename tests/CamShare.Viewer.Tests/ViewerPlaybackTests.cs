@@ -219,6 +219,31 @@ public sealed class ViewerPlaybackTests(ViewerSite site, ChromiumBrowser chromiu
     }
 
     [Fact]
+    public async Task A_folder_with_nothing_published_yet_says_so()
+    {
+        await using var tab = await ViewerTab.OpenAsync(Browser, ShareLink.Build(new Uri(site.Origin, ViewerSite.EmptyCamera + "/"), site.DataKey));
+        var state = await tab.WaitForAsync(s => s.Error() is not null, "an error");
+        Assert.Equal("not-published", state.Error());
+        Assert.StartsWith("No recordings are published here yet.", await tab.Page.Locator("#error").InnerTextAsync());
+    }
+
+    [Fact]
+    public async Task When_the_storage_is_unreachable_it_says_so_keeps_playing_and_recovers()
+    {
+        await using var tab = await ViewerTab.OpenAsync(Browser, site.Link(site.DataKey));
+        await tab.WaitForAsync(s => s.Current() is not null && s.CurrentTime() > 0.2, "playing");
+
+        // Every object request fails at the network level (a dropped connection), as with a storage outage.
+        await tab.Page.RouteAsync("**/*.bin", route => route.AbortAsync("connectionfailed"));
+        await tab.WaitForAsync(s => s.Error() == "unreachable", "the unreachable message", 30);
+        Assert.Contains("trying again", await tab.Page.Locator("#error").InnerTextAsync());
+
+        await tab.Page.UnrouteAllAsync();
+        var state = await tab.WaitForAsync(s => s.Error() is null, "the message gone after the storage is back", 30);
+        Assert.NotNull(state.Current());
+    }
+
+    [Fact]
     public async Task Decryption_speed_is_measured_in_the_page()
     {
         await using var tab = await ViewerTab.OpenAsync(Browser, site.Link(site.DataKey));

@@ -58,6 +58,8 @@ public sealed class ViewerSite : IAsyncLifetime
         await PublishIndexAsync();
         await PublishHevcCameraAsync();
         await PublishWriterCameraAsync();
+        Directory.CreateDirectory(Path.Combine(_base, "site", EmptyCamera));
+        await File.WriteAllBytesAsync(Path.Combine(_base, "site", EmptyCamera, ViewerPage.FileName), ViewerPage.Bytes.ToArray());
         _server = await LoggingStaticServer.StartAsync(Path.Combine(_base, "site"));
     }
 
@@ -98,6 +100,9 @@ public sealed class ViewerSite : IAsyncLifetime
         await crypt.PutAsync(Path.Combine(plain, "days"), "camshare-index/days");
         CopyTree(crypt.EncryptedRoot, folder);
     }
+
+    /// <summary>A camera folder with the page and nothing published yet.</summary>
+    public const string EmptyCamera = "shed";
 
     /// <summary>A third camera whose index the product's ViewerIndexWriter wrote (segments still by rclone).</summary>
     public const string WriterCamera = "yard";
