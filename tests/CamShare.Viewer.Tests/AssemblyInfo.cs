@@ -1,0 +1,4 @@
+global using Xunit;
+
+// The browser, ffmpeg and rclone run as processes on Linux.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
