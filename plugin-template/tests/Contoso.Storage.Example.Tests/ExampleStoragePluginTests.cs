@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CamShare.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
@@ -22,11 +23,19 @@ public sealed class ExampleStoragePluginTests
     [Fact]
     public void Options_without_a_folder_are_refused_with_a_fix()
     {
-        var problem = Assert.Single(new ExampleStorageOptions().Validate());
-        Assert.Equal("path", problem.Key);
+        var problem = Assert.Single(Problems(new ExampleStorageOptions()));
+        Assert.Equal(nameof(ExampleStorageOptions.Path), Assert.Single(problem.MemberNames));
     }
 
     [Fact]
     public void Valid_options_have_no_problems() =>
-        Assert.Empty(new ExampleStorageOptions { Path = "/srv/recordings" }.Validate());
+        Assert.Empty(Problems(new ExampleStorageOptions { Path = "/srv/recordings" }));
+
+    // The same rules camshare applies at start: the attributes first, then the options' own Validate.
+    private static List<ValidationResult> Problems(object options)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+        return results;
+    }
 }
