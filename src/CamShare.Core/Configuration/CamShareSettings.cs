@@ -79,6 +79,12 @@ public sealed class StorageSettings
 
     /// <summary>The provider's options, bound and validated against the provider's options type.</summary>
     public object Options { get; set; } = new();
+
+    /// <summary>The storage's "encryption" section (the transform stage), or null: stored as recorded.</summary>
+    public EncryptionSettings? Encryption { get; set; }
+
+    /// <summary>The storage's "retention" section, or null: nothing is ever deleted remotely.</summary>
+    public RetentionSettings? Retention { get; set; }
 }
 
 public sealed class SpoolSettings

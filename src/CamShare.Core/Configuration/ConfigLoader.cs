@@ -111,11 +111,36 @@ public sealed partial class ConfigLoader(Func<string, string?>? environment = nu
             }
             var before = problems.Count;
             var options = _binder.Bind(item, descriptor.OptionsType, key, problems,
-                ignoredKeys: new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "name", "provider" });
+                ignoredKeys: new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "name", "provider", EncryptionKey, RetentionKey });
             if (problems.Count == before) ValidateOptions(options, key, problems);
-            storages.Add(new StorageSettings { Name = name, Provider = descriptor.Name, Options = options });
+            storages.Add(new StorageSettings
+            {
+                Name = name, Provider = descriptor.Name, Options = options,
+                Encryption = BindHostSection<EncryptionSettings>(item, EncryptionKey, key, problems),
+                Retention = BindHostSection<RetentionSettings>(item, RetentionKey, key, problems),
+            });
         }
         return storages;
+    }
+
+    // Host settings of a storage, beside the provider's own keys: the same for every provider.
+    private const string EncryptionKey = "encryption";
+    private const string RetentionKey = "retention";
+
+    private T? BindHostSection<T>(IConfigurationSection storage, string name, string key, List<ConfigProblem> problems) where T : class
+    {
+        var section = storage.GetSection(name);
+        if (!section.Exists()) return null;
+        var path = $"{key}.{name}";
+        if (section.Value is not null)
+        {
+            problems.Add(new ConfigProblem(path, "expected an object { ... }; see `camshare providers` for its keys"));
+            return null;
+        }
+        var before = problems.Count;
+        var settings = _binder.Bind(section, typeof(T), path, problems);
+        if (problems.Count == before) ValidateOptions(settings, path, problems);
+        return (T)settings;
     }
 
     /// <summary>
