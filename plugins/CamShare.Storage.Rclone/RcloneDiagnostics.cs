@@ -70,7 +70,7 @@ internal sealed class RcloneDiagnostics(RcloneRunner runner, RcloneRemote remote
         var result = await runner.RunAsync("backend", ["features", remote.PathOf("")], cancellationToken)
             .ConfigureAwait(false);
         if (!result.Succeeded)
-            return new(name, true, $"not reported (exit code {result.ExitCode}): {result.ErrorText}");
+            return new(name, false, $"{RcloneErrors.Classify(result.ExitCode, result.ErrorText)}: not reported (exit code {result.ExitCode}): {result.ErrorText}");
         var features = JsonSerializer.Deserialize(result.Output, RcloneJsonContext.Default.BackendFeatures);
         if (features is null) return new(name, true, "not reported");
         var hashes = features.Hashes is { Length: > 0 } h ? string.Join(", ", h) : "none (uploads verified by size)";

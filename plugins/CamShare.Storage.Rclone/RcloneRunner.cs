@@ -71,6 +71,9 @@ internal sealed class RcloneRunner
         }
         foreach (var flag in _extraFlags) info.ArgumentList.Add(flag);
 
+        // rclone reads RCLONE_* (remotes defined in the environment) and the proxy/TLS variables; never camshare's
+        // own secrets, which live in other variables named by the config.
+        ChildEnvironment.Restrict(info, "RCLONE_", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "SSL_CERT_", "XDG_");
         foreach (var variable in RcloneFlags.DeniedEnvironmentVariables) info.Environment.Remove(variable);
         foreach (var (key, value) in _environment)
             if (string.IsNullOrEmpty(value)) info.Environment.Remove(key); else info.Environment[key] = value;

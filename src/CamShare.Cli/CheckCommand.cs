@@ -31,11 +31,14 @@ internal static class CheckCommand
     public static async Task<int> RunAsync(string configPath, bool skipCameras, TextWriter output, CancellationToken cancellationToken)
     {
         var services = new ServiceCollection();
-        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole());
+        // No logger output: each check is one line below, and a provider's own warnings would only repeat it.
+        services.AddLogging(logging => logging.ClearProviders());
         var startup = Startup.Load(configPath, services);
         foreach (var failure in startup.Catalog.Failures)
             output.WriteLine($"WARN  plugin not loaded (no configured storage needs it): {failure}");
         output.WriteLine($"ok    config {configPath}: {startup.Settings.Cameras.Count} camera(s), {startup.Settings.Storages.Count} storage(s)");
+        foreach (var warning in startup.Settings.Warnings)
+            output.WriteLine($"WARN  config {warning}");
         var allOk = true;
         var (spoolOk, spoolDetail) = ProbeSpool(startup.Settings.Spool);
         allOk &= spoolOk;
@@ -72,24 +75,48 @@ internal static class CheckCommand
         var storages = startup.CreateStorages(provider);
         try
         {
-            foreach (var storage in startup.Settings.Storages)
-            {
-                var (ok, detail) = await ProbeStorageAsync(storages[storage.Name], cancellationToken);
-                allOk &= ok;
-                output.WriteLine($"{(ok ? "ok  " : "FAIL")}  storage {storage.Name} ({storage.Provider}): {detail}");
-                if (storages[storage.Name] is IStorageDiagnostics diagnostics)
-                    foreach (var line in await diagnostics.DiagnoseAsync(cancellationToken))
-                    {
-                        allOk &= line.Ok;
-                        output.WriteLine($"{(line.Ok ? "ok  " : "FAIL")}  storage {storage.Name}: {line.Name}: {line.Detail}");
-                    }
-            }
+            // All storages at once, each within its own time limit: one dead server must not make the check slow.
+            var checks = startup.Settings.Storages
+                .Select(storage => CheckStorageAsync(storage, storages[storage.Name], cancellationToken)).ToList();
+            foreach (var lines in await Task.WhenAll(checks))
+                foreach (var (ok, line) in lines)
+                {
+                    allOk &= ok;
+                    output.WriteLine($"{(ok ? "ok  " : "FAIL")}  {line}");
+                }
         }
         finally
         {
             await Startup.DisposeStoragesAsync(storages.Values);
         }
         return allOk ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    internal static readonly TimeSpan StorageTimeLimit = TimeSpan.FromSeconds(20);
+
+    private static async Task<List<(bool Ok, string Line)>> CheckStorageAsync(StorageSettings storage, IStorageProvider provider,
+        CancellationToken cancellationToken)
+    {
+        var lines = new List<(bool, string)>();
+        var (ok, detail) = await ProbeStorageAsync(provider, cancellationToken).ConfigureAwait(false);
+        lines.Add((ok, $"storage {storage.Name} ({storage.Provider}): {detail}"));
+        if (provider is not IStorageDiagnostics diagnostics) return lines;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(StorageTimeLimit);
+        try
+        {
+            foreach (var line in await diagnostics.DiagnoseAsync(limit.Token).ConfigureAwait(false))
+                lines.Add((line.Ok, $"storage {storage.Name}: {line.Name}: {line.Detail}"));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            lines.Add((false, $"storage {storage.Name}: diagnostics: no answer within {StorageTimeLimit.TotalSeconds:0} s"));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            lines.Add((false, $"storage {storage.Name}: diagnostics: {ex.Message}"));
+        }
+        return lines;
     }
 
     /// <summary>The spool must be writable; its free space is reported against the cap.</summary>
@@ -122,7 +149,7 @@ internal static class CheckCommand
         var step = "write";
         var clock = Stopwatch.StartNew();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        timeout.CancelAfter(StorageTimeLimit);
         try
         {
             var stored = await storage.PutAsync(key, UploadSource.FromStream(content.Length,
@@ -164,7 +191,12 @@ internal static class CheckCommand
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (false, $"{step}: no answer within 60 s");
+            return (false, $"{step}: no answer within {StorageTimeLimit.TotalSeconds:0} s");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Not a StorageException: the plugin broke its contract; still one line, never a stack trace.
+            return (false, $"{step}: plugin error ({ex.GetType().Name}): {ex.Message}");
         }
     }
 }

@@ -16,8 +16,8 @@ var root = new RootCommand(
     Start with `camshare demo` (no camera or account needed), then write camshare.json (see samples/) and run
     `camshare check --config camshare.json` before `camshare run --config camshare.json`.
 
-    Exit codes: 0 success; 1 a check failed or the service stopped on an error; 2 the configuration is invalid
-    (one line per problem, naming the key); 3 ffmpeg or ffprobe is missing.
+    Exit codes: 0 success; 1 a check failed or the service stopped on an error; 2 the configuration or the command
+    line is invalid (one line per problem, naming the key or the argument); 3 ffmpeg or ffprobe is missing.
     """);
 root.Subcommands.Add(CommandVerbs.Run(config));
 root.Subcommands.Add(CommandVerbs.Demo());
@@ -26,8 +26,16 @@ root.Subcommands.Add(ProvidersCommand.Create());
 
 try
 {
+    var parsed = root.Parse(args);
+    if (parsed.Errors.Count > 0)
+    {
+        // A mistyped command is a person's mistake like a config error (2), not a failed check (1).
+        foreach (var error in parsed.Errors) Console.Error.WriteLine($"camshare: {error.Message}");
+        Console.Error.WriteLine("Run 'camshare --help' for the commands and their options.");
+        return ExitCodes.UsageError;
+    }
     // Signals belong to the Generic Host (graceful stop of ffmpeg), not to the parser.
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+    return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
 }
 catch (ConfigException ex)
 {

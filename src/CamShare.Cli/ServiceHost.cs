@@ -42,6 +42,8 @@ internal static class ServiceHost
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("camshare");
         foreach (var failure in startup.Catalog.Failures)
             logger.LogWarning("plugin not loaded (no configured storage needs it): {Failure}", failure);
+        foreach (var warning in startup.Settings.Warnings)
+            logger.LogWarning("config: {Warning}", warning.ToString());
         if (demo)
         {
             var folder = ((Core.Storage.Local.LocalStorageOptions)startup.Settings.Storages[0].Options).Path;

@@ -119,7 +119,7 @@ public sealed class CamShareEngine : IAsyncDisposable
                     queue.Name, string.Join(", ", queue.InFlight.Select(s => s.FileName)), Options.ShutdownGrace.TotalSeconds);
             await uploads.CancelAsync().ConfigureAwait(false);
             // A provider that ignores cancellation is not waited for: the stop keeps its promised time.
-            if (await Task.WhenAny(drained, Task.Delay(TimeSpan.FromSeconds(1), _time, CancellationToken.None)).ConfigureAwait(false) != drained)
+            if (await Task.WhenAny(drained, Task.Delay(Options.Pipeline.AbandonGrace + TimeSpan.FromSeconds(1), _time, CancellationToken.None)).ConfigureAwait(false) != drained)
                 _logger.LogWarning("CamShare: {Destinations} did not stop when cancelled; leaving without waiting for them",
                     string.Join(", ", _queues.Values.Where(q => q.InFlight.Count > 0).Select(q => $"'{q.Name}' ({q.Origin})")));
         }

@@ -39,8 +39,9 @@ public sealed class PipelineErrorContractTests
 
         await PipelineRig.WaitUntilAsync(() => segments.All(s => s.IsVerified("cloud")), TimeSpan.FromSeconds(10), "the healthy destination");
         await Task.Delay(2000, Ct);
-        // Three faults, then a pause of 3 s: no hot loop, and the other destination was never disturbed.
-        Assert.Equal(3, rig.Storages["nas"].PutCalls);
+        // Three faults, then a pause of 3 s: no hot loop, and the other destination was never disturbed. With two
+        // workers, the second may have started one more call before the third fault paused the destination.
+        Assert.InRange(rig.Storages["nas"].PutCalls, 3, 3 + Fast().Concurrency - 1);
         var bug = Assert.Single(rig.Logs.Matching("a bug in the plugin", LogLevel.Error));
         Assert.Contains("test plugin", bug.Message);
         Assert.Contains("NullReferenceException", bug.Message);

@@ -105,6 +105,19 @@ public sealed class NamingTests
         Assert.False(SegmentName.TryParseStart("list-1.csv", out _));
     }
 
+    [Theory]
+    [InlineData("{camera}/{yyyy}/{d}/{file}", "porch/2024/23/f.mp4")] // "d" alone is a standard format: not here
+    [InlineData("cams/{camera}-{HH}h/{file}", "cams/porch-10h/f.mp4")]
+    public void Key_template_tokens_render_as_custom_date_formats(string template, string expected) =>
+        Assert.Equal(expected, KeyTemplate.Render(template, "porch", "f.mp4", new DateTimeOffset(2024, 3, 23, 10, 20, 0, TimeSpan.FromHours(-5))));
+
+    [Theory]
+    [InlineData("../{camera/{file}")] // rendered as "../ca38era/{0ile" before braces were checked
+    [InlineData("{camera}}/{file}")]
+    [InlineData("{camera}/{}/{file}")]
+    public void Key_templates_with_unmatched_or_empty_braces_are_refused(string template) =>
+        Assert.Throws<FormatException>(() => KeyTemplate.Parse(template));
+
     [Fact]
     public void Segment_list_lines_count_only_when_complete()
     {

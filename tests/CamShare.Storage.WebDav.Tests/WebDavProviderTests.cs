@@ -128,7 +128,8 @@ public abstract class WebDavProviderTests<TFixture>(TFixture fixture) : IClassFi
         await File.WriteAllTextAsync(Path.Combine(folder, ".davfs.tmp1234"), "apache's own", TestContext.Current.CancellationToken);
 
         var listed = (await ListAsync(provider, Prefix + "/cam/")).Select(o => o.Key).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal([Prefix + "/cam/" + ours, key], listed);
+        // nginx leaves every dot name out of its listings: there, ours cannot be listed either.
+        Assert.Equal(Fixture.HidesDotNames is null ? [Prefix + "/cam/" + ours, key] : [key], listed);
         Assert.Equal([key], listed.Where(k => !StorageKeys.IsTemporary(k)));
     }
 

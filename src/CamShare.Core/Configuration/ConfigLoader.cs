@@ -5,6 +5,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CamShare.Abstractions;
+using CamShare.Core.Pipeline;
 using CamShare.Core.Plugins;
 using Microsoft.Extensions.Configuration;
 
@@ -29,8 +30,13 @@ public sealed partial class ConfigLoader(Func<string, string?>? environment = nu
         try
         {
             // Parse once ourselves: the JSON provider's own messages hide the line of the error.
-            using (var stream = File.OpenRead(full))
-                using (JsonDocument.Parse(stream, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })) { }
+            var bytes = File.ReadAllBytes(full);
+            using (JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })) { }
+            // The configuration binder merges a repeated object or array key silently: the second "storages"
+            // would quietly extend or override the first.
+            if (DuplicateJsonKeys.Find(bytes) is { } duplicate)
+                throw new ConfigException([new ConfigProblem(duplicate.Path,
+                    $"given twice (line {duplicate.Line}); keep one, or merge the two into one")]);
             return new ConfigurationBuilder()
                 .AddJsonFile(full, optional: false, reloadOnChange: false)
                 .AddEnvironmentVariables(EnvironmentPrefix)
@@ -199,7 +205,7 @@ public sealed partial class ConfigLoader(Func<string, string?>? environment = nu
             else if (!names.Add(camera.Name))
                 problems.Add(new ConfigProblem(key + ".name", $"duplicate camera name '{camera.Name}'; camera names must be unique"));
 
-            ValidateUrl(camera, key, problems);
+            ValidateUrl(camera, key, problems, settings.Warnings);
             if (camera.Password is not null && string.IsNullOrEmpty(camera.Username))
                 problems.Add(new ConfigProblem(key + ".username", "missing; a password was given, so give the RTSP user name too"));
             if (camera.SegmentSeconds is < 2 or > 3600)
@@ -225,7 +231,7 @@ public sealed partial class ConfigLoader(Func<string, string?>? environment = nu
         }
     }
 
-    private static void ValidateUrl(CameraSettings camera, string key, List<ConfigProblem> problems)
+    private static void ValidateUrl(CameraSettings camera, string key, List<ConfigProblem> problems, List<ConfigProblem> warnings)
     {
         if (camera.Url.Length == 0)
         {
@@ -240,6 +246,8 @@ public sealed partial class ConfigLoader(Func<string, string?>? environment = nu
         }
         if (uri.UserInfo.Length > 0 && (camera.Username is not null || camera.Password is not null))
             problems.Add(new ConfigProblem(key + ".url", "has credentials in it and username/password are set too; keep only one (prefer username + passwordEnv)"));
+        else if (uri.UserInfo.Contains(':'))
+            warnings.Add(new ConfigProblem(key + ".url", "has a password in it, readable by anyone who can read this file; move it to \"username\" + \"passwordFile\" (a file only camshare's user can read) or \"passwordEnv\""));
     }
 
     private static void ValidateTemplate(string template, List<ConfigProblem> problems)
@@ -248,13 +256,43 @@ public sealed partial class ConfigLoader(Func<string, string?>? environment = nu
             problems.Add(new ConfigProblem("keyTemplate", "must contain {file}, or segments would overwrite each other"));
         if (template.StartsWith('/') || template.Contains("//", StringComparison.Ordinal) || template.Contains('\\'))
             problems.Add(new ConfigProblem("keyTemplate", "must be a relative path with '/' separators, e.g. {camera}/{yyyyMMdd}/{HH}/{file}"));
-        foreach (Match token in TokenPattern().Matches(template))
+        var before = problems.Count;
+        IReadOnlyList<KeyTemplate.Part> parts;
+        try
         {
-            var name = token.Groups[1].Value;
+            parts = KeyTemplate.Parse(template);
+        }
+        catch (FormatException ex)
+        {
+            problems.Add(new ConfigProblem("keyTemplate", $"'{template}': {ex.Message}; tokens are written {{camera}}, {{file}}, {{yyyyMMdd}}, e.g. {CamShareSettings.DefaultKeyTemplate}"));
+            return;
+        }
+        foreach (var name in parts.Where(p => p.IsToken).Select(p => p.Text))
+        {
             if (name is "camera" or "file" || DateFormatPattern().IsMatch(name)) continue;
             problems.Add(new ConfigProblem("keyTemplate", $"unknown token {{{name}}}; use {{camera}}, {{file}} or a date format such as {{yyyyMMdd}}, {{HH}}"));
         }
+        if (problems.Count > before) return;
+        // The rules above cannot see every way a key goes wrong ("../", a stray brace): render real samples.
+        foreach (var (camera, start) in TemplateSamples)
+        {
+            try
+            {
+                _ = KeyTemplate.Render(template, camera, $"{start:yyyyMMdd'T'HHmmsszz}00.mp4", start);
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException)
+            {
+                problems.Add(new ConfigProblem("keyTemplate", $"'{template}' gives an invalid object key ({ex.Message}); use a relative path of tokens and names, e.g. {CamShareSettings.DefaultKeyTemplate}"));
+                return;
+            }
+        }
     }
+
+    private static readonly (string Camera, DateTimeOffset Start)[] TemplateSamples =
+    [
+        ("porch", new DateTimeOffset(2024, 3, 23, 10, 20, 0, TimeSpan.FromHours(-5))),
+        ("x", new DateTimeOffset(2024, 12, 31, 23, 55, 0, TimeSpan.FromHours(13))),
+    ];
 
     private static string FirstSentence(string message)
     {
@@ -267,9 +305,6 @@ public sealed partial class ConfigLoader(Func<string, string?>? environment = nu
 
     [GeneratedRegex(@"^[yMdHhmsfFzK][yMdHhmsfFzK_.-]*$")]
     private static partial Regex DateFormatPattern();
-
-    [GeneratedRegex(@"\{([^{}]+)\}")]
-    private static partial Regex TokenPattern();
 
     /// <summary>Lets the binder treat the configuration root like a section.</summary>
     private sealed class RootSection(IConfiguration root) : IConfigurationSection

@@ -99,6 +99,11 @@ public sealed class SettingsBinder(Func<string, string?> environment)
         if (fromFile is not null)
         {
             var file = fromFile.Value ?? "";
+            if (Directory.Exists(file))
+            {
+                problems.Add(new ConfigProblem(key + "File", $"'{file}' is a folder; point {JsonName(name)}File at the file that holds the secret"));
+                return null;
+            }
             try
             {
                 return File.ReadAllText(file).TrimEnd('\r', '\n');

@@ -228,8 +228,17 @@ public sealed class DestinationPipeline : ISegmentSubscriber
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !task.IsCompleted)
         {
-            // Stopping or dropped: do not wait for a provider that may never notice.
-            _ = task.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+            // Stopping or dropped: give the provider a moment to act on the cancellation (end its child process,
+            // remove its temporary), but never wait for one that does not notice.
+            try
+            {
+                await task.WaitAsync(_options.AbandonGrace, _time, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Its cancellation, failure or time-out: the caller is leaving either way.
+            }
+            if (!task.IsCompleted) _ = task.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
             throw;
         }
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CamShare.Abstractions;
 
 namespace CamShare.Core.Recording;
 

@@ -179,7 +179,7 @@ public sealed class CameraToRcloneTests
         var firstOutput = first.Output;
         Output?.WriteLine(firstOutput);
         Assert.True(first.ExitCode == 0, $"exit code {first.ExitCode}:\n{firstOutput}");
-        Assert.Contains("uploads still in flight after", firstOutput); // cancelled at the end of the stop grace
+        Assert.Contains("is still uploading", firstOutput); // cancelled at the end of the stop grace
 
         var left = RcloneProcessesMentioning(setup.Root);
         Assert.True(left.Count == 0, "rclone processes left: " + string.Join("\n", left.Select(p => $"{p.Pid}: {p.CommandLine}")));
