@@ -7,8 +7,8 @@ rm -rf "$results"
 mkdir -p "$results"
 dotnet build CamShare.sln -c Debug -nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
 # One test project at a time: the camera simulator encodes in real time and must not starve on 2 cores.
-# A hung test ends its project after 10 min (named in the log) instead of the whole run.
-dotnet test CamShare.sln --no-build -nologo -m:1 --blame-hang-timeout 10m --blame-hang-dump-type none --logger "trx" --results-directory "$results" "$@"
+# A hung test ends its project after 6 min (named in the log) instead of the whole run.
+dotnet test CamShare.sln --no-build -nologo -m:1 --blame-hang-timeout 6m --blame-hang-dump-type none --logger "trx" --results-directory "$results" "$@"
 rc=$?
 python3 - "$results" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET

@@ -102,7 +102,8 @@ public sealed partial class SftpStorageProvider : IStorageProvider, IFolderClean
     {
         await _folders.EnsureAsync(client, folder, cancellationToken).ConfigureAwait(false);
         // A cancelled token must stop a transfer even when SSH.NET waits for the server's window: end the session.
-        using (cancellationToken.Register(static c => EndSession((SftpClient)c!), client))
+        // Off the cancelling thread: a disconnect from a hung server can block in its socket send.
+        using (cancellationToken.Register(static c => _ = Task.Run(() => EndSession((SftpClient)c!)), client))
         {
             try
             {

@@ -160,7 +160,8 @@ public sealed class FrozenServerTests(PasswordSftpFixture fixture) : IClassFixtu
         try
         {
             content.Release();
-            var error = await Assert.ThrowsAnyAsync<StorageTransientException>(() => put);
+            // Bounded: a put that hangs on the frozen server fails this test instead of stalling the run.
+            var error = await Assert.ThrowsAnyAsync<StorageTransientException>(() => put.WaitAsync(TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken));
             TestContext.Current.TestOutputHelper?.WriteLine($"after {clock.Elapsed.TotalSeconds:0.0} s: {error.GetType().Name}: {error.Message}");
             Assert.True(error.IsRetryable);
         }
