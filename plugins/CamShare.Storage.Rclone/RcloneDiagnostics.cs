@@ -39,8 +39,10 @@ internal sealed class RcloneDiagnostics(RcloneRunner runner, RcloneRemote remote
         if (remote.IsOnTheFly)
             return new(name, true, $"'{remote}' is an on-the-fly remote (needs no config entry)");
         var file = await runner.RunAsync("config", ["file"], cancellationToken).ConfigureAwait(false);
-        var configFile = file.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .LastOrDefault() ?? "(unknown)";
+        // `rclone config file` ends with the path, or says "Configuration is in memory only" when there is none.
+        var path = file.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .LastOrDefault(l => l.StartsWith('/'));
+        var configFile = path ?? "none: remotes come from RCLONE_CONFIG_* environment variables";
         var list = await runner.RunAsync("listremotes", [], cancellationToken).ConfigureAwait(false);
         if (!list.Succeeded)
             return new(name, false, $"`rclone listremotes` failed (exit code {list.ExitCode}): {list.ErrorText}");

@@ -90,6 +90,33 @@ public sealed class CliTests : IDisposable
         Assert.Contains("FAIL  storage nas (local): write:", result.StandardOutput);
     }
 
+    [Fact]
+    public async Task Check_reports_each_unreachable_storage_as_one_failed_line_without_logger_output()
+    {
+        // Nothing listens on port 1: every storage fails. Plugins come from artifacts/plugins (built with the solution).
+        var config = WriteConfig($$"""
+            { "cameras": [ { "name": "demo", "url": "demo:", "destinations": ["nas", "s3", "dav"] } ],
+              "storages": [ { "name": "nas", "provider": "local", "path": "{{Path.Combine(_dir, "nas")}}" },
+                            { "name": "s3", "provider": "s3", "bucket": "b", "endpoint": "http://127.0.0.1:1", "region": "us-east-1",
+                              "accessKeyId": "AKIDCHECK", "secretAccessKey": "Check-S3cret-1" },
+                            { "name": "dav", "provider": "webdav", "baseUrl": "http://127.0.0.1:1/dav/", "username": "u", "password": "Check-S3cret-2" } ],
+              "spool": { "path": "{{Path.Combine(_dir, "spool")}}" } }
+            """);
+        var result = await CamShareCli.RunAsync(["check", "--config", config, "--skip-cameras"]);
+
+        Assert.Equal(1, result.ExitCode);
+        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith("ok    storage nas (local): write/read/list/delete ok", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("FAIL  storage s3 (s3): write: ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("FAIL  storage dav (webdav): write: ", StringComparison.Ordinal));
+        // One line per check, each starting with its verdict: no logger blocks ("warn: Category[0]" + indented lines).
+        Assert.All(lines, l => Assert.Matches(@"^(ok  |FAIL|WARN)  ", l));
+        // Never "ok" for a line that reports a failure (rclone's features line once did).
+        Assert.DoesNotContain(lines, l => l.StartsWith("ok", StringComparison.Ordinal) &&
+                                          System.Text.RegularExpressions.Regex.IsMatch(l, "unreachable|refused|failed|exit code|error", System.Text.RegularExpressions.RegexOptions.IgnoreCase));
+        Assert.DoesNotContain("Check-S3cret", result.StandardOutput + result.StandardError);
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task Demo_records_playable_segments_into_a_local_folder_and_says_where()
     {
