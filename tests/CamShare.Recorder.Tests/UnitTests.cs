@@ -173,6 +173,9 @@ public sealed class FfmpegCommandTests
         Assert.Contains("-c:a copy", Line(AudioMode.Auto, new StreamInfo("h264", "opus")));
         Assert.Contains("-c:a aac", Line(AudioMode.Auto, null));
         Assert.Contains("-an", Line(AudioMode.None, new StreamInfo("h264", "aac")));
+        // A camera without audio: no AAC encoder for a stream that is not there.
+        Assert.Contains("-an", Line(AudioMode.Auto, new StreamInfo("h264", null)));
+        Assert.DoesNotContain("-c:a", Line(AudioMode.Auto, new StreamInfo("h264", null)));
         Assert.Contains("-c:a aac", Line(AudioMode.Aac, new StreamInfo("h264", "aac")));
         Assert.Contains("-tag:v hvc1", Line(AudioMode.Auto, new StreamInfo("hevc", "aac")));
         var demoCamera = Camera();
