@@ -23,6 +23,7 @@ root.Subcommands.Add(CommandVerbs.Run(config));
 root.Subcommands.Add(CommandVerbs.Demo());
 root.Subcommands.Add(CheckCommand.Create(config));
 root.Subcommands.Add(ProvidersCommand.Create());
+root.Subcommands.Add(StatusCommand.Create(config));
 
 try
 {

@@ -1,6 +1,7 @@
 using CamShare.Abstractions;
 using CamShare.Core;
 using CamShare.Core.Plugins;
+using CamShare.Operations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,12 @@ internal static class ServiceHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(45));
         var startup = load(builder.Services);
         builder.Services.AddSingleton(startup);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<EngineHandle>();
+        builder.Services.AddSingleton<HealthMonitor>();
+        builder.Services.AddSingleton(startup.Settings.Status);
+        builder.Services.AddHostedService<StatusServer>();
+        builder.Services.AddHostedService<SystemdWatchdog>();
         builder.Services.AddHostedService<EngineService>();
         using var host = builder.Build();
         // Created before the host starts, so a provider that refuses its settings is a config error (exit 2).
@@ -58,7 +65,7 @@ internal static class ServiceHost
     }
 
     private sealed class EngineService(Startup startup, ILoggerFactory loggerFactory,
-        IHostApplicationLifetime lifetime) : BackgroundService
+        IHostApplicationLifetime lifetime, EngineHandle handle) : BackgroundService
     {
         public Exception? Failure { get; private set; }
         public Dictionary<string, IStorageProvider> Storages { get; set; } = [];
@@ -69,6 +76,7 @@ internal static class ServiceHost
             try
             {
                 await using var engine = new CamShareEngine(startup.Settings, storages, loggerFactory);
+                handle.Engine = engine;
                 await engine.RunAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -60,6 +60,18 @@ public sealed class CamShareEngine : IAsyncDisposable
     /// <summary>One upload queue per destination in use (filled when <see cref="RunAsync"/> starts).</summary>
     public IReadOnlyDictionary<string, DestinationPipeline> Destinations => _queues;
 
+    private readonly List<Task> _loops = [];
+
+    /// <summary>Whether every camera's supervisor and every destination's loop is running (a systemd watchdog
+    /// is fed only while this holds). False before the start and once the stop began.</summary>
+    public bool LoopsAlive => _loops.Count > 0 && !_crash.IsCancellationRequested && _loops.All(t => !t.IsCompleted);
+
+    /// <summary>The spool (set when <see cref="RunAsync"/> starts): what waits for which destination.</summary>
+    public SegmentSpool? Spool { get; private set; }
+
+    /// <summary>The settings the engine runs with.</summary>
+    public CamShareSettings Settings => _settings;
+
     /// <summary>
     /// Resumes the journal, starts every camera and destination queue, and runs until <paramref name="stopping"/>
     /// fires; then stops each ffmpeg gracefully, queues the final segments, lets uploads in flight finish within
@@ -75,6 +87,7 @@ public sealed class CamShareEngine : IAsyncDisposable
         var spoolSettings = new SpoolSettings { Path = root, MaxSizeMb = _settings.Spool.MaxSizeMb, MinFreeMb = _settings.Spool.MinFreeMb, KeepLocal = _settings.Spool.KeepLocal };
         _journal = SegmentJournal.Open(Path.Combine(root, SegmentSpool.JournalFileName), _loggerFactory.CreateLogger("CamShare.Spool"), out var live);
         var spool = new SegmentSpool(spoolSettings, _journal, _loggerFactory.CreateLogger("CamShare.Spool"), _time);
+        Spool = spool;
 
         using var uploads = CancellationTokenSource.CreateLinkedTokenSource(_crash.Token);
         var uploadLogger = _loggerFactory.CreateLogger("CamShare.Upload");
@@ -93,6 +106,7 @@ public sealed class CamShareEngine : IAsyncDisposable
             spool.Subscribe(_queues[name]);
         }
         var queueTasks = _queues.Values.Select(q => q.RunAsync(uploads.Token)).ToList();
+        _loops.AddRange(queueTasks);
 
         spool.Restore(live);
 
@@ -104,7 +118,9 @@ public sealed class CamShareEngine : IAsyncDisposable
             _recorders.Count, _queues.Count, root);
 
         // Each camera on its own task: a failing or slow camera never delays another.
-        var recording = Task.WhenAll(_recorders.Select(r => Task.Run(() => SuperviseAsync(r, stopping, uploads.Token), CancellationToken.None)));
+        var supervisors = _recorders.Select(r => Task.Run(() => SuperviseAsync(r, stopping, uploads.Token), CancellationToken.None)).ToList();
+        _loops.AddRange(supervisors);
+        var recording = Task.WhenAll(supervisors);
         var stopped = Task.Delay(Timeout.Infinite, stopping).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         var crashed = Task.Delay(Timeout.Infinite, _crash.Token).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         await Task.WhenAll(recording, Task.WhenAny(stopped, crashed)).ConfigureAwait(false); // with no camera: still drain the journal until stopped

@@ -68,6 +68,7 @@ public sealed partial class ConfigLoader(Func<string, string?>? environment = nu
             problems.Add(new ConfigProblem("spool.path", "must not be empty; set a folder for segments waiting to be uploaded"));
         if (settings.Spool.MaxSizeMb < 0)
             problems.Add(new ConfigProblem("spool.maxSizeMb", "must be 0 (no cap) or a positive number of megabytes"));
+        ValidateStatus(settings.Status, problems);
         if (settings.Spool.MinFreeMb < 0)
             problems.Add(new ConfigProblem("spool.minFreeMb", "must be 0 (no headroom) or a positive number of megabytes"));
         if (problems.Count > 0) throw new ConfigException(problems);
@@ -248,6 +249,29 @@ public sealed partial class ConfigLoader(Func<string, string?>? environment = nu
             problems.Add(new ConfigProblem(key + ".url", "has credentials in it and username/password are set too; keep only one (prefer username + passwordEnv)"));
         else if (uri.UserInfo.Contains(':'))
             warnings.Add(new ConfigProblem(key + ".url", "has a password in it, readable by anyone who can read this file; move it to \"username\" + \"passwordFile\" (a file only camshare's user can read) or \"passwordEnv\""));
+    }
+
+    private static void ValidateStatus(StatusSettings status, List<ConfigProblem> problems)
+    {
+        if (status.Enabled && !TryParseListen(status.Listen, out _, out _))
+            problems.Add(new ConfigProblem("status.listen", $"'{status.Listen}' is not host:port; use e.g. {StatusSettings.DefaultListen}, or \"off\""));
+        if (status.MaxUploadLagMinutes < 1)
+            problems.Add(new ConfigProblem("status.maxUploadLagMinutes", "must be at least 1 minute"));
+        if (status.CameraGraceSeconds < 0)
+            problems.Add(new ConfigProblem("status.cameraGraceSeconds", "must be 0 or more seconds"));
+    }
+
+    /// <summary>Splits "host:port" ("[::1]:port" for IPv6) of <see cref="StatusSettings.Listen"/>.</summary>
+    public static bool TryParseListen(string listen, out System.Net.IPAddress address, out int port)
+    {
+        address = System.Net.IPAddress.Loopback;
+        port = 0;
+        var colon = listen.LastIndexOf(':');
+        if (colon <= 0) return false;
+        var host = listen[..colon].Trim('[', ']');
+        if (!int.TryParse(listen[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535) return false;
+        if (host == "localhost") return true;
+        return System.Net.IPAddress.TryParse(host, out address!);
     }
 
     private static void ValidateTemplate(string template, List<ConfigProblem> problems)

@@ -164,6 +164,7 @@ public sealed class DestinationPipeline : ISegmentSubscriber
             Succeed();
             _logger.LogInformation("{Camera} → {Destination}: uploaded {Key}, verified ({What}) in {Seconds:0.0} s",
                 segment.Camera, Name, prepared.Key, what, watch.Elapsed.TotalSeconds);
+            CamShareMetrics.SegmentUploaded(segment.Camera, Name, prepared.Source.Length, watch.Elapsed);
             if (_spool.MarkVerified(segment, Name, prepared.Key))
                 await PublishAsync(segment, stored, cancellationToken).ConfigureAwait(false);
             _sweeper.AfterPut(prepared.Key);
@@ -179,6 +180,7 @@ public sealed class DestinationPipeline : ISegmentSubscriber
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             HandleFailure(segment, ex);
+            CamShareMetrics.UploadFailed(segment.Camera, Name, FailureKind(ex));
             Enqueue(segment); // behind the gate; after Complete() it simply waits in the journal
         }
         finally
@@ -186,6 +188,18 @@ public sealed class DestinationPipeline : ISegmentSubscriber
             _inFlight.TryRemove(segment, out _);
         }
     }
+
+    // The metric's "kind" label: the contract's error classes, and plugin faults.
+    private static string FailureKind(Exception ex) => ex switch
+    {
+        StorageAuthenticationException => "authentication",
+        StorageQuotaException => "quota",
+        StorageConfigurationException => "configuration",
+        StorageUnreachableException => "unreachable",
+        OperationTimedOutException => "timeout",
+        StorageException => "storage",
+        _ => "plugin",
+    };
 
     private async Task PublishAsync(SpoolSegment segment, StoredObject stored, CancellationToken cancellationToken)
     {

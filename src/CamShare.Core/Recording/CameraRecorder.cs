@@ -64,6 +64,31 @@ public sealed class CameraRecorder
     /// <summary>When the last segment was taken in (null before the first).</summary>
     public DateTimeOffset? LastSegmentAt { get; private set; }
 
+    /// <summary>Whether ffmpeg is running now.</summary>
+    public bool IsRecording => FfmpegPid is not null;
+
+    private readonly Queue<DateTimeOffset> _runStarts = new();
+
+    /// <summary>ffmpeg runs started in the last hour (the first run counts: a healthy camera shows 1).</summary>
+    public int RunsInLastHour
+    {
+        get
+        {
+            lock (_runStarts)
+            {
+                var since = _time.GetUtcNow().AddHours(-1);
+                while (_runStarts.Count > 0 && _runStarts.Peek() < since) _runStarts.Dequeue();
+                return _runStarts.Count;
+            }
+        }
+    }
+
+    private void RecordRunStart()
+    {
+        lock (_runStarts) _runStarts.Enqueue(_time.GetUtcNow());
+        CamShareMetrics.FfmpegStarted(_camera.Name);
+    }
+
     /// <summary>Set by tests to simulate the host dying: the loop stops at once, touching nothing.</summary>
     internal CancellationToken Crash { get; set; }
 
@@ -141,6 +166,7 @@ public sealed class CameraRecorder
             _camera.TimeZone, _options.OwnSession, _redactor, _logger, _camera.Name, _time,
             (file, at) => _intake.Namer.RecordOpened(file, at));
         Interlocked.Increment(ref _runs);
+        RecordRunStart();
         await File.WriteAllTextAsync(pidPath, run.Pid.ToString(CultureInfo.InvariantCulture), CancellationToken.None).ConfigureAwait(false);
         _ffmpeg = run;
         _logger.LogInformation("{Camera}: ffmpeg started (pid {Pid}, {Seconds} s segments)", _camera.Name, run.Pid, _camera.SegmentSeconds);

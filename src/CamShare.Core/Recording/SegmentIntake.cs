@@ -46,11 +46,13 @@ internal sealed class SegmentIntake
         _logger.LogInformation("{Camera}: segment {File} {Why} ({Seconds} s, {Size:0.0} MB)", _camera.Name, final, why,
             seconds is { } s ? s.ToString("0.0", CultureInfo.InvariantCulture) : "?", new FileInfo(target).Length / 1048576.0);
         await _admit(_camera, target, cancellationToken).ConfigureAwait(false);
+        CamShareMetrics.SegmentRecorded(_camera.Name);
         return true;
     }
 
     public void Quarantine(string path, string finalName, string reason)
     {
+        CamShareMetrics.SegmentQuarantined(_camera.Name);
         Directory.CreateDirectory(_quarantine);
         File.Move(path, Path.Combine(_quarantine, finalName), overwrite: true);
         _logger.LogWarning("{Camera}: segment {File} {Reason}; moved to quarantine, not uploaded",

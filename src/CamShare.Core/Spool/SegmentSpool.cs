@@ -195,6 +195,7 @@ public sealed class SegmentSpool
             _segments.Remove((segment.Camera, segment.FileName));
             CompactIfDue();
         }
+        CamShareMetrics.SegmentDropped(segment.Camera);
         _logger.LogWarning("{Camera}: dropped segment {File} ({Size:0.0} MB), not uploaded to {Missing} (uploads of it in flight are cancelled): {Reason}",
             segment.Camera, segment.FileName, segment.Size / 1048576.0,
             string.Join(", ", segment.Destinations.Where(d => !segment.IsVerified(d))), reason);

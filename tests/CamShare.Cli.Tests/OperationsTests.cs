@@ -1,0 +1,175 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using CamShare.Testing;
+using Xunit;
+
+namespace CamShare.Cli.Tests;
+
+/// <summary>
+/// The running service tells how it is: `camshare status`, /healthz, /metrics on its local endpoint, and systemd's
+/// watchdog through a real NOTIFY_SOCKET; a camera that goes away makes it unhealthy and its return healthy again.
+/// </summary>
+public sealed partial class OperationsTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("camshare-ops-").FullName;
+    private readonly int _port = FreePort.Next();
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private string Config(string url, int segmentSeconds = 2) =>
+        WriteConfig($$"""
+            { "cameras": [ { "name": "porch", "url": "{{url}}", "segmentSeconds": {{segmentSeconds}}, "destinations": ["nas"] } ],
+              "storages": [ { "name": "nas", "provider": "local", "path": "{{Path.Combine(_dir, "nas")}}" } ],
+              "spool": { "path": "{{Path.Combine(_dir, "spool")}}" },
+              "status": { "listen": "127.0.0.1:{{_port}}", "cameraGraceSeconds": 2 } }
+            """);
+
+    private string WriteConfig(string json)
+    {
+        var path = Path.Combine(_dir, "camshare.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    private int StoredSegments() =>
+        Directory.Exists(Path.Combine(_dir, "nas")) ? Directory.EnumerateFiles(Path.Combine(_dir, "nas"), "*.mp4", SearchOption.AllDirectories).Count() : 0;
+
+    [Fact]
+    public async Task Status_healthz_and_metrics_describe_the_running_service()
+    {
+        var config = Config("demo:");
+        await using var service = CamShareService.Start(config);
+        await service.WaitUntilAsync(() => StoredSegments() >= 2, TimeSpan.FromSeconds(60), "two segments uploaded");
+
+        var status = await CamShareCli.RunAsync(["status", "--config", config]);
+        Assert.True(status.ExitCode == 0, status.StandardOutput + status.StandardError);
+        Assert.Contains("camshare: healthy", status.StandardOutput);
+        Assert.Matches(@"porch\s+recording\s+\d\d:\d\d:\d\d\s+1\s", status.StandardOutput);
+        Assert.Matches(@"nas\s+ok\s+", status.StandardOutput);
+
+        var json = await CamShareCli.RunAsync(["status", "--config", config, "--json"]);
+        Assert.Equal(0, json.ExitCode);
+        using (var document = System.Text.Json.JsonDocument.Parse(json.StandardOutput))
+        {
+            Assert.True(document.RootElement.GetProperty("healthy").GetBoolean());
+            Assert.Equal("recording", document.RootElement.GetProperty("cameras")[0].GetProperty("state").GetString());
+        }
+
+        using (var health = await _http.GetAsync($"http://127.0.0.1:{_port}/healthz", TestContext.Current.CancellationToken))
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+
+        var metrics = await _http.GetStringAsync($"http://127.0.0.1:{_port}/metrics", TestContext.Current.CancellationToken);
+        var stored = StoredSegments(); // after the scrape: uploads only go up
+        var uploaded = Value(metrics, "camshare_segments_uploaded_total", "camera=\"porch\",destination=\"nas\"");
+        var recorded = Value(metrics, "camshare_segments_recorded_total", "camera=\"porch\"");
+        Assert.InRange(uploaded, 2, stored);
+        Assert.True(recorded >= uploaded, $"recorded {recorded} < uploaded {uploaded}");
+        Assert.Equal(1, Value(metrics, "camshare_ffmpeg_starts_total", "camera=\"porch\""));
+        Assert.Equal(1, Value(metrics, "camshare_healthy", null));
+        Assert.Equal(uploaded, Value(metrics, "camshare_upload_duration_seconds_count", "camera=\"porch\",destination=\"nas\""));
+        Assert.True(Value(metrics, "camshare_upload_bytes_total", "camera=\"porch\",destination=\"nas\"") > 0);
+
+        Assert.Equal(0, await service.StopAsync());
+    }
+
+    [Fact]
+    public async Task A_camera_that_goes_away_makes_the_service_unhealthy_and_its_return_healthy_again()
+    {
+        await using var camera = await RtspCamera.StartAsync();
+        var config = Config(camera.Url);
+        await using var service = CamShareService.Start(config);
+        await service.WaitUntilAsync(() => StoredSegments() >= 1, TimeSpan.FromSeconds(60), "a first segment");
+        Assert.Equal(HttpStatusCode.OK, await HealthAsync());
+
+        await camera.StopAsync();
+        await WaitForHealthAsync(HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(60));
+        var down = await CamShareCli.RunAsync(["status", "--config", config]);
+        Assert.Equal(1, down.ExitCode);
+        Assert.Contains("UNHEALTHY", down.StandardOutput);
+        Assert.Matches(@"porch\s+(failing|reconnecting)\s", down.StandardOutput);
+        Assert.Contains("no segment for", down.StandardOutput);
+
+        await camera.StartAgainAsync();
+        await WaitForHealthAsync(HttpStatusCode.OK, TimeSpan.FromSeconds(90));
+        var metrics = await _http.GetStringAsync($"http://127.0.0.1:{_port}/metrics", TestContext.Current.CancellationToken);
+        Assert.True(Value(metrics, "camshare_ffmpeg_starts_total", "camera=\"porch\"") >= 2, "ffmpeg was restarted");
+        Assert.Equal(0, await service.StopAsync());
+    }
+
+    [Fact]
+    public async Task Under_systemd_it_says_ready_and_feeds_the_watchdog_through_notify_socket()
+    {
+        var socketPath = Path.Combine(_dir, "notify.sock");
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(socketPath));
+        var config = Config("demo:");
+        await using var service = CamShareService.Start(config, new Dictionary<string, string?>
+        {
+            ["NOTIFY_SOCKET"] = socketPath,
+            ["WATCHDOG_USEC"] = "2000000",
+        });
+
+        var messages = new List<string>();
+        var buffer = new byte[4096];
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (messages.Count(m => m.Contains("WATCHDOG=1")) < 3)
+        {
+            var read = await socket.ReceiveAsync(buffer, SocketFlags.None, limit.Token);
+            messages.Add(Encoding.UTF8.GetString(buffer, 0, read));
+        }
+        Assert.Contains(messages, m => m.Split('\n').Contains("READY=1"));
+        Assert.True(messages.FindIndex(m => m.Contains("READY=1")) < messages.FindIndex(m => m.Contains("WATCHDOG=1")),
+            string.Join(" | ", messages));
+        Assert.Equal(0, await service.StopAsync());
+    }
+
+    [Fact]
+    public async Task The_sample_systemd_unit_passes_systemd_analyze_verify()
+    {
+        if (!File.Exists("/usr/bin/systemd-analyze")) { Assert.Skip("systemd-analyze is not installed"); return; }
+        // verify checks that ExecStart exists: point it at a program that does.
+        var unit = Path.Combine(_dir, "camshare.service");
+        File.WriteAllText(unit, File.ReadAllText(Path.Combine(RepoPaths.Root, "samples", "camshare.service"))
+            .Replace("/opt/camshare/camshare", "/bin/true", StringComparison.Ordinal));
+        var info = new System.Diagnostics.ProcessStartInfo("/usr/bin/systemd-analyze") { RedirectStandardError = true, RedirectStandardOutput = true };
+        info.ArgumentList.Add("verify");
+        info.ArgumentList.Add(unit);
+        using var verify = System.Diagnostics.Process.Start(info)!;
+        var errors = await verify.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await verify.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.True(verify.ExitCode == 0, errors);
+        Assert.DoesNotContain("Unknown key", errors);
+    }
+
+    private async Task<HttpStatusCode> HealthAsync()
+    {
+        using var response = await _http.GetAsync($"http://127.0.0.1:{_port}/healthz", TestContext.Current.CancellationToken);
+        return response.StatusCode;
+    }
+
+    private async Task WaitForHealthAsync(HttpStatusCode wanted, TimeSpan timeout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (await HealthAsync() != wanted)
+        {
+            Assert.True(clock.Elapsed < timeout, $"/healthz did not become {(int)wanted} within {timeout.TotalSeconds:0} s");
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+        }
+    }
+
+    // The value of one series in Prometheus text format, e.g. name{labels} 3.
+    private static double Value(string metrics, string name, string? labels)
+    {
+        var pattern = labels is null ? $@"^{Regex.Escape(name)} (\S+)$" : $@"^{Regex.Escape(name)}\{{{Regex.Escape(labels)}\}} (\S+)$";
+        var match = Regex.Match(metrics, pattern, RegexOptions.Multiline);
+        Assert.True(match.Success, $"no series {name}{{{labels}}} in:\n{metrics}");
+        return double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
