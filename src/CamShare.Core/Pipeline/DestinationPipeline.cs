@@ -165,7 +165,8 @@ public sealed class DestinationPipeline : ISegmentSubscriber
             _logger.LogInformation("{Camera} → {Destination}: uploaded {Key}, verified ({What}) in {Seconds:0.0} s",
                 segment.Camera, Name, prepared.Key, what, watch.Elapsed.TotalSeconds);
             if (_spool.MarkVerified(segment, Name, prepared.Key))
-                await PublishAsync(segment, stored, cancellationToken).ConfigureAwait(false);
+                try { await PublishAsync(segment, stored, cancellationToken).ConfigureAwait(false); }
+                finally { _spool.FinishIfComplete(segment); } // after the publish: it may read the local file
             _sweeper.AfterPut(prepared.Key);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
