@@ -23,6 +23,9 @@ root.Subcommands.Add(CommandVerbs.Run(config));
 root.Subcommands.Add(CommandVerbs.Demo());
 root.Subcommands.Add(CheckCommand.Create(config));
 root.Subcommands.Add(ProvidersCommand.Create());
+root.Subcommands.Add(ShareCommand.Create(config));
+root.Subcommands.Add(ServeCommand.Create(config));
+root.Subcommands.Add(ViewerConfigCommand.Create(config));
 
 try
 {
@@ -33,6 +36,11 @@ catch (ConfigException ex)
 {
     // No stack trace for a person's mistake: one line per problem, naming the key and the fix.
     foreach (var problem in ex.Problems) Console.Error.WriteLine($"config error: {problem}");
+    return ExitCodes.ConfigError;
+}
+catch (UsageException ex)
+{
+    Console.Error.WriteLine($"camshare: {ex.Message}");
     return ExitCodes.ConfigError;
 }
 catch (MissingToolException ex)

@@ -19,7 +19,8 @@ public sealed class ViewerSettings : IValidatableObject
             yield return new ValidationResult($"'{url}' is not an absolute http(s) URL; use e.g. \"https://cams.example.org\"", ["baseUrl"]);
     }
 
-    internal static bool IsHttpUrl(string url) =>
+    /// <summary>An absolute http(s) URL without query or fragment.</summary>
+    public static bool IsHttpUrl(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
         && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment);
 }
