@@ -1,0 +1,4 @@
+global using Xunit;
+
+// The browser, ffmpeg, rclone and camshare run as processes on Linux.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
