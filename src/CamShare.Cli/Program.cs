@@ -30,7 +30,15 @@ root.Subcommands.Add(ViewerConfigCommand.Create(config));
 try
 {
     // Signals belong to the Generic Host (graceful stop of ffmpeg), not to the parser.
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+    var parsed = root.Parse(args);
+    if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
+    {
+        // A usage error is exit 2, like a configuration error (the parser's own default is 1).
+        foreach (var error in parsed.Errors) Console.Error.WriteLine($"camshare: {error.Message}");
+        Console.Error.WriteLine("camshare: see `camshare --help`");
+        return ExitCodes.ConfigError;
+    }
+    return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
 }
 catch (ConfigException ex)
 {

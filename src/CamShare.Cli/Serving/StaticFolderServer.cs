@@ -39,6 +39,9 @@ internal sealed class StaticFolderServer(string root, string address, int port, 
         var request = context.Request;
         var response = context.Response;
         var status = 200;
+        // Read before the response closes (it disposes the request). The path only: the viewing key lives in
+        // the fragment, which browsers never send.
+        var line = $"{request.RemoteEndPoint} {request.HttpMethod} {request.RawUrl}";
         try
         {
             response.Headers["X-Content-Type-Options"] = "nosniff";
@@ -74,8 +77,7 @@ internal sealed class StaticFolderServer(string root, string address, int port, 
                 response.Close();
             }
             catch (Exception e) when (e is HttpListenerException or InvalidOperationException or ObjectDisposedException) { }
-            // The path only: the viewing key lives in the fragment, which browsers never send.
-            lock (log) log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTime.Now:HH:mm:ss} {request.RemoteEndPoint} {request.HttpMethod} {request.RawUrl} {status}"));
+            lock (log) log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTime.Now:HH:mm:ss} {line} {status}"));
         }
     }
 

@@ -7,7 +7,7 @@ namespace CamShare.Core.Configuration;
 [Description("Publish the private browser viewer (view.html and an encrypted index) beside each camera's recordings. Needs \"encryption\" on the same storage.")]
 public sealed class ViewerSettings : IValidatableObject
 {
-    [Description("Publish the viewer (default true; false keeps the section but stops publishing).")]
+    [Description("Publish the viewer (default true; an empty \"viewer\": {} is invisible to the configuration, so write { \"enabled\": true } or give baseUrl).")]
     public bool Enabled { get; set; } = true;
 
     [Description("Public http(s) URL of this storage's root folder, e.g. \"https://cams.example.org\"; `camshare share` builds links from it.")]

@@ -23,7 +23,7 @@ internal sealed class HostSite : IDisposable
             ["name"] = Storage, ["provider"] = "local", ["path"] = StoragePath,
             ["encryption"] = new Dictionary<string, object?> { ["password"] = Password, ["password2"] = Password2 },
         };
-        if (viewer) storage["viewer"] = baseUrl is null ? new Dictionary<string, object?>() : new Dictionary<string, object?> { ["baseUrl"] = baseUrl };
+        if (viewer) storage["viewer"] = baseUrl is null ? new Dictionary<string, object?> { ["enabled"] = true } : new Dictionary<string, object?> { ["baseUrl"] = baseUrl };
         var config = new Dictionary<string, object?>
         {
             ["cameras"] = new[] { new Dictionary<string, object?> { ["name"] = Camera, ["url"] = cameraUrl, ["segmentSeconds"] = segmentSeconds, ["destinations"] = new[] { Storage } } },
@@ -38,6 +38,14 @@ internal sealed class HostSite : IDisposable
     public string StoragePath => Path.Combine(Root, "storage");
     public string SpoolPath => Path.Combine(Root, "spool");
     public string CameraFolder => Path.Combine(StoragePath, Camera);
+
+    /// <summary>Changes camshare.json (as a JSON tree).</summary>
+    public void EditConfig(Action<System.Text.Json.Nodes.JsonNode> edit)
+    {
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(ConfigPath))!;
+        edit(config);
+        File.WriteAllText(ConfigPath, config.ToJsonString());
+    }
 
     public Task<CamShareCli.Result> CliAsync(params string[] arguments) =>
         CamShareCli.RunAsync([.. arguments, "--config", ConfigPath], CleanEnvironment, Root);
