@@ -15,9 +15,12 @@ var root = new RootCommand(
 
     Start with `camshare demo` (no camera or account needed), then write camshare.json (see samples/) and run
     `camshare check --config camshare.json` before `camshare run --config camshare.json`.
+    With a storage's "encryption" and "viewer" sections, `camshare share CAMERA --destination NAME` prints a
+    private browser link; `camshare serve` serves a local storage on the LAN; `camshare viewer-config` prints
+    the rclone config that reads the same recordings.
 
-    Exit codes: 0 success; 1 a check failed or the service stopped on an error; 2 the configuration is invalid
-    (one line per problem, naming the key); 3 ffmpeg or ffprobe is missing.
+    Exit codes: 0 success; 1 a check failed or the service stopped on an error; 2 the configuration or the command line
+    is invalid (one line per problem, naming the key or option); 3 ffmpeg or ffprobe is missing.
     """);
 root.Subcommands.Add(CommandVerbs.Run(config));
 root.Subcommands.Add(CommandVerbs.Demo());
