@@ -15,6 +15,9 @@ var root = new RootCommand(
 
     Start with `camshare demo` (no camera or account needed), then write camshare.json (see samples/) and run
     `camshare check --config camshare.json` before `camshare run --config camshare.json`.
+    With a storage's "encryption" and "viewer" sections, `camshare share CAMERA --destination NAME` prints a
+    private browser link; `camshare serve` serves a local storage on the LAN; `camshare viewer-config` prints
+    the rclone config that reads the same recordings.
 
     Exit codes: 0 success; 1 a check failed or the service stopped on an error; 2 the configuration or the command
     line is invalid (one line per problem, naming the key or the argument); 3 ffmpeg or ffprobe is missing.
@@ -24,11 +27,14 @@ root.Subcommands.Add(CommandVerbs.Demo());
 root.Subcommands.Add(CheckCommand.Create(config));
 root.Subcommands.Add(ProvidersCommand.Create());
 root.Subcommands.Add(StatusCommand.Create(config));
+root.Subcommands.Add(ShareCommand.Create(config));
+root.Subcommands.Add(ServeCommand.Create(config));
+root.Subcommands.Add(ViewerConfigCommand.Create(config));
 
 try
 {
     var parsed = root.Parse(args);
-    if (parsed.Errors.Count > 0)
+    if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
     {
         // A mistyped command is a person's mistake like a config error (2), not a failed check (1).
         foreach (var error in parsed.Errors) Console.Error.WriteLine($"camshare: {error.Message}");
@@ -42,6 +48,11 @@ catch (ConfigException ex)
 {
     // No stack trace for a person's mistake: one line per problem, naming the key and the fix.
     foreach (var problem in ex.Problems) Console.Error.WriteLine($"config error: {problem}");
+    return ExitCodes.ConfigError;
+}
+catch (UsageException ex)
+{
+    Console.Error.WriteLine($"camshare: {ex.Message}");
     return ExitCodes.ConfigError;
 }
 catch (MissingToolException ex)

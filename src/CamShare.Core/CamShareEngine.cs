@@ -1,6 +1,7 @@
 using CamShare.Abstractions;
 using CamShare.Core.Configuration;
 using CamShare.Core.Pipeline;
+using CamShare.Core.Publishing;
 using CamShare.Core.Recording;
 using CamShare.Core.Spool;
 using Microsoft.Extensions.Logging;
@@ -54,6 +55,10 @@ public sealed class CamShareEngine : IAsyncDisposable
     /// <summary>Where each storage's provider came from (plugin path), for plugin-fault messages.</summary>
     public IReadOnlyDictionary<string, string> Origins { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The transform stage by storage name, for storages that need one (none: stored as recorded).
+    /// Seam for the encryption transform and for tests.</summary>
+    public IReadOnlyDictionary<string, ISegmentTransform> Transforms { get; init; } = new Dictionary<string, ISegmentTransform>();
+
     /// <summary>One recorder per camera (filled when <see cref="RunAsync"/> starts).</summary>
     public IReadOnlyList<CameraRecorder> Recorders => _recorders;
 
@@ -98,10 +103,13 @@ public sealed class CamShareEngine : IAsyncDisposable
         foreach (var missing in wanted.Where(d => !_storages.ContainsKey(d)))
             _logger.LogWarning("Spool: segments wait for destination '{Destination}', which is no longer configured; they stay in the spool until it returns or the spool cap drops them",
                 missing);
+        var viewers = new ViewerPublishers(_settings, _loggerFactory.CreateLogger("CamShare.Viewer"), _time);
         foreach (var name in wanted.Where(_storages.ContainsKey))
         {
             _queues[name] = new DestinationPipeline(name, _storages[name], spool,
                 s => KeyTemplate.Render(_settings.KeyTemplate, s.Camera, s.FileName, s.Start), Options.Pipeline, uploadLogger, _time,
+                transform: Transforms.GetValueOrDefault(name),
+                publisher: viewers.For(name, _storages[name]),
                 origin: Origins.GetValueOrDefault(name, "built in"));
             spool.Subscribe(_queues[name]);
         }

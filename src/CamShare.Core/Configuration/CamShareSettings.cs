@@ -90,6 +90,9 @@ public sealed class StorageSettings
 
     /// <summary>The storage's "retention" section, or null: nothing is ever deleted remotely.</summary>
     public RetentionSettings? Retention { get; set; }
+
+    /// <summary>The storage's "viewer" section (the publish stage), or null: no viewer is published.</summary>
+    public ViewerSettings? Viewer { get; set; }
 }
 
 public sealed class SpoolSettings

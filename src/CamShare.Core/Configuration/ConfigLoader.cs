@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using CamShare.Abstractions;
 using CamShare.Core.Pipeline;
 using CamShare.Core.Plugins;
+using CamShare.Core.Publishing;
 using Microsoft.Extensions.Configuration;
 
 namespace CamShare.Core.Configuration;
@@ -64,6 +65,9 @@ public sealed partial class ConfigLoader(Func<string, string?>? environment = nu
         settings.Storages = BindStorages(configuration.GetSection("storages"), catalog, problems);
         ValidateCameras(settings, problems);
         ValidateTemplate(settings.KeyTemplate, problems);
+        if (settings.Storages.Any(st => st.Viewer is { Enabled: true }) && CameraFolder.SegmentsIn(settings.KeyTemplate) is null)
+            problems.Add(new ConfigProblem("keyTemplate",
+                "the viewer needs each camera in a folder of its own: start the template with folders ending in {camera}, e.g. {camera}/{yyyyMMdd}/{HH}/{file}"));
         if (string.IsNullOrWhiteSpace(settings.Spool.Path))
             problems.Add(new ConfigProblem("spool.path", "must not be empty; set a folder for segments waiting to be uploaded"));
         if (settings.Spool.MaxSizeMb < 0)
@@ -118,14 +122,18 @@ public sealed partial class ConfigLoader(Func<string, string?>? environment = nu
             }
             var before = problems.Count;
             var options = _binder.Bind(item, descriptor.OptionsType, key, problems,
-                ignoredKeys: new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "name", "provider", EncryptionKey, RetentionKey });
+                ignoredKeys: new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "name", "provider", EncryptionKey, RetentionKey, ViewerKey });
             if (problems.Count == before) ValidateOptions(options, key, problems);
             storages.Add(new StorageSettings
             {
                 Name = name, Provider = descriptor.Name, Options = options,
                 Encryption = BindHostSection<EncryptionSettings>(item, EncryptionKey, key, problems),
                 Retention = BindHostSection<RetentionSettings>(item, RetentionKey, key, problems),
+                Viewer = BindHostSection<ViewerSettings>(item, ViewerKey, key, problems),
             });
+            if (storages[^1] is { Viewer.Enabled: true, Encryption: null })
+                problems.Add(new ConfigProblem($"{key}.{ViewerKey}",
+                    "the viewer needs this storage's \"encryption\" section (the page decrypts in the browser); add \"encryption\": { \"password\": ... } or remove \"viewer\""));
         }
         return storages;
     }
@@ -133,6 +141,7 @@ public sealed partial class ConfigLoader(Func<string, string?>? environment = nu
     // Host settings of a storage, beside the provider's own keys: the same for every provider.
     private const string EncryptionKey = "encryption";
     private const string RetentionKey = "retention";
+    private const string ViewerKey = "viewer";
 
     private T? BindHostSection<T>(IConfigurationSection storage, string name, string key, List<ConfigProblem> problems) where T : class
     {

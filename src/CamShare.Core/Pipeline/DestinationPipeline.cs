@@ -166,7 +166,8 @@ public sealed class DestinationPipeline : ISegmentSubscriber
                 segment.Camera, Name, prepared.Key, what, watch.Elapsed.TotalSeconds);
             CamShareMetrics.SegmentUploaded(segment.Camera, Name, prepared.Source.Length, watch.Elapsed);
             if (_spool.MarkVerified(segment, Name, prepared.Key))
-                await PublishAsync(segment, stored, cancellationToken).ConfigureAwait(false);
+                try { await PublishAsync(segment, stored, cancellationToken).ConfigureAwait(false); }
+                finally { _spool.FinishIfComplete(segment); } // after the publish: it may read the local file
             _sweeper.AfterPut(prepared.Key);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -113,7 +113,7 @@ public sealed class SegmentSpool
     }
 
     /// <summary>Records that <paramref name="destination"/> holds the segment at <paramref name="key"/>, verified.
-    /// Returns true when that was the last destination (the local file is then removed or kept aside).</summary>
+    /// Returns false when the segment already left the spool. The caller then calls <see cref="FinishIfComplete"/>.</summary>
     public bool MarkVerified(SpoolSegment segment, string destination, string key)
     {
         lock (_lock)
@@ -121,10 +121,17 @@ public sealed class SegmentSpool
             if (segment.IsGone) return false;
             _journal.Append(JournalRecords.Verified(segment, _time.GetUtcNow(), destination, key));
             segment.SetVerified(destination, key);
-            if (!segment.Destinations.All(segment.IsVerified)) return false;
+            return true;
         }
+    }
+
+    /// <summary>Removes (or keeps) the local file once every destination verified the segment. Called after
+    /// <see cref="MarkVerified"/> and the destination's publish stage, which may still read the local file.</summary>
+    public void FinishIfComplete(SpoolSegment segment)
+    {
+        lock (_lock)
+            if (segment.IsGone || !segment.Destinations.All(segment.IsVerified)) return;
         Finish(segment);
-        return true;
     }
 
     private void Finish(SpoolSegment segment)
