@@ -44,7 +44,8 @@ internal sealed class SftpConnectionPool(SftpConnector connector, int maxConnect
     private void Return(SftpClient client, bool healthy)
     {
         if (healthy && !_disposed && client.IsConnected) _idle.Add(client);
-        else client.Dispose();
+        else if (healthy) client.Dispose();
+        else _ = Task.Run(client.Dispose); // a broken session's goodbye can block on a hung server
         _slots.Release();
     }
 

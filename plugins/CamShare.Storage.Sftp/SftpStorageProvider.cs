@@ -107,7 +107,7 @@ public sealed partial class SftpStorageProvider : IStorageProvider, IFolderClean
         {
             try
             {
-                await UploadAsync(client, temporary, source, progress, cancellationToken).ConfigureAwait(false);
+                await GuardedUploadAsync(client, temporary, source, progress, cancellationToken).ConfigureAwait(false);
             }
             catch (SftpPathNotFoundException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -115,7 +115,7 @@ public sealed partial class SftpStorageProvider : IStorageProvider, IFolderClean
                 LogFolderMissing(_storage.Name, folder);
                 _folders.ForgetAll();
                 await _folders.EnsureAsync(client, folder, cancellationToken).ConfigureAwait(false);
-                await UploadAsync(client, temporary, source, progress, cancellationToken).ConfigureAwait(false);
+                await GuardedUploadAsync(client, temporary, source, progress, cancellationToken).ConfigureAwait(false);
             }
         }
         await RenameOntoAsync(client, temporary, path, cancellationToken).ConfigureAwait(false);
@@ -127,6 +127,53 @@ public sealed partial class SftpStorageProvider : IStorageProvider, IFolderClean
     {
         try { client.Disconnect(); }
         catch (Exception ex) when (ex is SshException or ObjectDisposedException or InvalidOperationException or IOException) { }
+    }
+
+    /// <summary>
+    /// The upload, given up when the server acknowledges nothing for the operation timeout. SSH.NET's writes block
+    /// in the socket when a hung server stops reading (its own timeout covers replies, not sends), so neither its
+    /// timeout nor a cancellation ends them: the stuck call is left to end with its session, off our path.
+    /// </summary>
+    private async Task GuardedUploadAsync(SftpClient client, string temporary, UploadSource source, UploadProgress progress,
+        CancellationToken cancellationToken)
+    {
+        var upload = UploadAsync(client, temporary, source, progress, cancellationToken);
+        var limit = TimeSpan.FromSeconds(_options.OperationTimeoutSeconds);
+        var acknowledged = progress.Acknowledged;
+        var since = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                await upload.WaitAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (TimeoutException)
+            {
+            }
+            catch (OperationCanceledException) when (!upload.IsCompleted)
+            {
+                Abandon(client, upload);
+                throw;
+            }
+            if (progress.Acknowledged != acknowledged)
+            {
+                acknowledged = progress.Acknowledged;
+                since = System.Diagnostics.Stopwatch.GetTimestamp();
+            }
+            else if (System.Diagnostics.Stopwatch.GetElapsedTime(since) >= limit)
+            {
+                Abandon(client, upload);
+                throw new SshOperationTimeoutException(
+                    $"the server acknowledged nothing for {_options.OperationTimeoutSeconds} s ({acknowledged} of {source.Length} bytes stored)");
+            }
+        }
+    }
+
+    private static void Abandon(SftpClient client, Task upload)
+    {
+        _ = upload.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+        _ = Task.Run(() => EndSession(client));
     }
 
     private static async Task UploadAsync(SftpClient client, string temporary, UploadSource source, UploadProgress progress,
