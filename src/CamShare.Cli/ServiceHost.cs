@@ -39,6 +39,8 @@ internal static class ServiceHost
         builder.Services.AddSingleton(startup.Settings.Status);
         builder.Services.AddHostedService<StatusServer>();
         builder.Services.AddHostedService<SystemdWatchdog>();
+        builder.Services.AddSingleton(startup.Settings.Alerts);
+        builder.Services.AddHostedService<AlertMonitor>();
         builder.Services.AddHostedService<EngineService>();
         using var host = builder.Build();
         // Created before the host starts, so a provider that refuses its settings is a config error (exit 2).

@@ -23,12 +23,13 @@ public sealed partial class OperationsTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private string Config(string url, int segmentSeconds = 2) =>
+    private string Config(string url, int segmentSeconds = 2, string alerts = "{}") =>
         WriteConfig($$"""
             { "cameras": [ { "name": "porch", "url": "{{url}}", "segmentSeconds": {{segmentSeconds}}, "destinations": ["nas"] } ],
               "storages": [ { "name": "nas", "provider": "local", "path": "{{Path.Combine(_dir, "nas")}}" } ],
               "spool": { "path": "{{Path.Combine(_dir, "spool")}}" },
-              "status": { "listen": "127.0.0.1:{{_port}}", "cameraGraceSeconds": 2 } }
+              "status": { "listen": "127.0.0.1:{{_port}}", "cameraGraceSeconds": 2 },
+              "alerts": {{alerts}} }
             """);
 
     private string WriteConfig(string json)
@@ -83,7 +84,11 @@ public sealed partial class OperationsTests : IDisposable
     public async Task A_camera_that_goes_away_makes_the_service_unhealthy_and_its_return_healthy_again()
     {
         await using var camera = await RtspCamera.StartAsync();
-        var config = Config(camera.Url);
+        using var hooks = new WebhookListener();
+        var config = Config(camera.Url, alerts: $$"""
+            { "webhooks": [ { "url": "{{hooks.Url}}hook", "format": "json" }, { "url": "{{hooks.Url}}ntfy", "format": "ntfy" } ],
+              "heartbeatUrl": "{{hooks.Url}}ping", "heartbeatMinutes": 1, "checkSeconds": 1, "minIntervalMinutes": 0 }
+            """);
         await using var service = CamShareService.Start(config);
         await service.WaitUntilAsync(() => StoredSegments() >= 1, TimeSpan.FromSeconds(60), "a first segment");
         Assert.Equal(HttpStatusCode.OK, await HealthAsync());
@@ -100,7 +105,19 @@ public sealed partial class OperationsTests : IDisposable
         await WaitForHealthAsync(HttpStatusCode.OK, TimeSpan.FromSeconds(90));
         var metrics = await _http.GetStringAsync($"http://127.0.0.1:{_port}/metrics", TestContext.Current.CancellationToken);
         Assert.True(Value(metrics, "camshare_ffmpeg_starts_total", "camera=\"porch\"") >= 2, "ffmpeg was restarted");
+        await service.WaitUntilAsync(() => hooks.Received("/hook").Count >= 2, TimeSpan.FromSeconds(10), "the recovery alert");
         Assert.Equal(0, await service.StopAsync());
+
+        // Exactly one alert each way, in order, to each webhook in its own format; the heartbeat while healthy.
+        var json = hooks.Received("/hook").Select(b => System.Text.Json.JsonDocument.Parse(b).RootElement).ToList();
+        Assert.Equal(["camera_down", "camera_recovered"], json.Select(e => e.GetProperty("event").GetString()));
+        Assert.All(json, e => Assert.Equal("camera porch", e.GetProperty("subject").GetString()));
+        Assert.Equal([false, true], json.Select(e => e.GetProperty("healthy").GetBoolean()));
+        var ntfy = hooks.Requests("/ntfy");
+        Assert.Equal(2, ntfy.Count);
+        Assert.Equal("CamShare: camera porch is down", ntfy[0].Title);
+        Assert.Equal("CamShare: camera porch recovered", ntfy[1].Title);
+        Assert.NotEmpty(hooks.Received("/ping"));
     }
 
     [Fact]
@@ -171,5 +188,45 @@ public sealed partial class OperationsTests : IDisposable
         var match = Regex.Match(metrics, pattern, RegexOptions.Multiline);
         Assert.True(match.Success, $"no series {name}{{{labels}}} in:\n{metrics}");
         return double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A real HTTP server on 127.0.0.1 that records every request it gets.</summary>
+    private sealed class WebhookListener : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private readonly List<(string Path, string Body, string? Title)> _requests = [];
+
+        public WebhookListener()
+        {
+            Url = $"http://127.0.0.1:{FreePort.Next()}/";
+            _listener.Prefixes.Add(Url);
+            _listener.Start();
+            _ = Task.Run(LoopAsync);
+        }
+
+        public string Url { get; }
+
+        public IReadOnlyList<string> Received(string path) { lock (_requests) return _requests.Where(r => r.Path == path).Select(r => r.Body).ToList(); }
+
+        public IReadOnlyList<(string Body, string? Title)> Requests(string path) { lock (_requests) return _requests.Where(r => r.Path == path).Select(r => (r.Body, r.Title)).ToList(); }
+
+        private async Task LoopAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext context;
+                try { context = await _listener.GetContextAsync(); }
+                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException) { return; }
+                using (var reader = new StreamReader(context.Request.InputStream))
+                {
+                    var body = await reader.ReadToEndAsync();
+                    lock (_requests) _requests.Add((context.Request.Url!.AbsolutePath, body, context.Request.Headers["Title"]));
+                }
+                context.Response.StatusCode = 200;
+                context.Response.Close();
+            }
+        }
+
+        public void Dispose() => _listener.Close();
     }
 }

@@ -22,6 +22,8 @@ public sealed class CamShareSettings
 
     public StatusSettings Status { get; set; } = new();
 
+    public AlertSettings Alerts { get; set; } = new();
+
     public const string DefaultKeyTemplate = "{camera}/{yyyyMMdd}/{HH}/{file}";
 
     /// <summary>What works but should be changed (e.g. a password inside a URL); `check` and `run` print them.</summary>

@@ -73,6 +73,7 @@ public sealed partial class ConfigLoader(Func<string, string?>? environment = nu
         if (settings.Spool.MaxSizeMb < 0)
             problems.Add(new ConfigProblem("spool.maxSizeMb", "must be 0 (no cap) or a positive number of megabytes"));
         ValidateStatus(settings.Status, problems);
+        ValidateAlerts(settings.Alerts, problems);
         if (settings.Spool.MinFreeMb < 0)
             problems.Add(new ConfigProblem("spool.minFreeMb", "must be 0 (no headroom) or a positive number of megabytes"));
         if (problems.Count > 0) throw new ConfigException(problems);
@@ -269,6 +270,24 @@ public sealed partial class ConfigLoader(Func<string, string?>? environment = nu
         if (status.CameraGraceSeconds < 0)
             problems.Add(new ConfigProblem("status.cameraGraceSeconds", "must be 0 or more seconds"));
     }
+
+    private static void ValidateAlerts(AlertSettings alerts, List<ConfigProblem> problems)
+    {
+        for (var i = 0; i < alerts.Webhooks.Count; i++)
+            if (!IsHttpUrl(alerts.Webhooks[i].Url))
+                problems.Add(new ConfigProblem($"alerts.webhooks[{i}].url", "missing or not an http(s) URL (or urlEnv / urlFile); e.g. https://ntfy.sh/your-topic"));
+        if (alerts.HeartbeatUrl is not null && !IsHttpUrl(alerts.HeartbeatUrl))
+            problems.Add(new ConfigProblem("alerts.heartbeatUrl", "not an http(s) URL; e.g. https://hc-ping.com/<uuid>"));
+        if (alerts.HeartbeatMinutes < 1)
+            problems.Add(new ConfigProblem("alerts.heartbeatMinutes", "must be at least 1 minute"));
+        if (alerts.CheckSeconds < 1)
+            problems.Add(new ConfigProblem("alerts.checkSeconds", "must be at least 1 second"));
+        if (alerts.MinIntervalMinutes < 0)
+            problems.Add(new ConfigProblem("alerts.minIntervalMinutes", "must be 0 or more minutes"));
+    }
+
+    private static bool IsHttpUrl(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0;
 
     /// <summary>Splits "host:port" ("[::1]:port" for IPv6) of <see cref="StatusSettings.Listen"/>.</summary>
     public static bool TryParseListen(string listen, out System.Net.IPAddress address, out int port)
