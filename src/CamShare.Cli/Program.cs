@@ -16,6 +16,9 @@ var root = new RootCommand(
     Start with `camshare demo` (no camera or account needed), then write camshare.json (see samples/) and run
     `camshare check --config camshare.json` before `camshare run --config camshare.json`.
 
+    Recordings downloaded from an encrypted storage: `camshare decrypt FOLDER --out DIR --config camshare.json
+    --destination NAME` (or read them with stock rclone through a crypt remote; see docs/encryption.md).
+
     Exit codes: 0 success; 1 a check failed or the service stopped on an error; 2 the configuration is invalid
     (one line per problem, naming the key); 3 ffmpeg or ffprobe is missing.
     """);
@@ -23,11 +26,19 @@ root.Subcommands.Add(CommandVerbs.Run(config));
 root.Subcommands.Add(CommandVerbs.Demo());
 root.Subcommands.Add(CheckCommand.Create(config));
 root.Subcommands.Add(ProvidersCommand.Create());
+root.Subcommands.Add(DecryptCommand.Create());
 
 try
 {
     // Signals belong to the Generic Host (graceful stop of ffmpeg), not to the parser.
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+    var parsed = root.Parse(args);
+    if (parsed.Errors.Count > 0 && parsed.CommandResult.Command.Name == "decrypt")
+    {
+        // A usage mistake in decrypt is exit 2 like a configuration mistake, with no stack trace.
+        foreach (var error in parsed.Errors) Console.Error.WriteLine($"camshare: {error.Message}");
+        return ExitCodes.ConfigError;
+    }
+    return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
 }
 catch (ConfigException ex)
 {

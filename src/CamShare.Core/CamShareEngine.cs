@@ -89,7 +89,7 @@ public sealed class CamShareEngine : IAsyncDisposable
         {
             _queues[name] = new DestinationPipeline(name, _storages[name], spool,
                 s => KeyTemplate.Render(_settings.KeyTemplate, s.Camera, s.FileName, s.Start), Options.Pipeline, uploadLogger, _time,
-                origin: Origins.GetValueOrDefault(name, "built in"));
+                transform: TransformFor(name), origin: Origins.GetValueOrDefault(name, "built in"));
             spool.Subscribe(_queues[name]);
         }
         var queueTasks = _queues.Values.Select(q => q.RunAsync(uploads.Token)).ToList();
@@ -128,6 +128,18 @@ public sealed class CamShareEngine : IAsyncDisposable
         _journal.Dispose();
         _spoolLock.Dispose();
         _logger.LogInformation("CamShare: stopped; {Count} segment(s) wait in the spool for the next start", left);
+    }
+
+    // Keys are derived here, once per storage (scrypt is deliberately slow), never per segment.
+    private ISegmentTransform? TransformFor(string storage)
+    {
+        var encryption = _settings.Storages.FirstOrDefault(s => string.Equals(s.Name, storage, StringComparison.OrdinalIgnoreCase))?.Encryption;
+        if (encryption is null) return null;
+        var (keys, names) = encryption.CreateCipher();
+        _logger.LogInformation("Destination '{Destination}': end-to-end encryption on (rclone crypt, file names {Names}, directory names {Directories})",
+            storage, names.Mode.ToString().ToLowerInvariant(),
+            names.Mode == Crypt.FileNameEncryption.Standard && names.DirectoryNameEncryption ? "encrypted" : "plain");
+        return new CryptTransform(keys, names);
     }
 
     private async Task SuperviseAsync(CameraRecorder recorder, CancellationToken stopping, CancellationToken admitting)
