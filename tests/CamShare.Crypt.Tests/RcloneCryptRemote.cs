@@ -24,10 +24,11 @@ internal sealed class RcloneCryptRemote
     public string ConfigPath { get; }
 
     public static async Task<RcloneCryptRemote> CreateAsync(string folder, string password, string? password2,
-        string filenameEncryption, bool directoryNameEncryption)
+        string filenameEncryption, bool directoryNameEncryption, string? encryptedRoot = null)
     {
-        var encrypted = Path.Combine(folder, "encrypted");
+        var encrypted = encryptedRoot ?? Path.Combine(folder, "encrypted");
         Directory.CreateDirectory(encrypted);
+        Directory.CreateDirectory(folder);
         var config = Path.Combine(folder, "rclone.conf");
         await File.WriteAllTextAsync(config, "");
         var environment = new Dictionary<string, string>

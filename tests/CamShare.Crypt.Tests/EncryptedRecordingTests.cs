@@ -1,0 +1,158 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using CamShare.Testing;
+
+namespace CamShare.Crypt.Tests;
+
+/// <summary>
+/// Camera → `camshare run` → the local provider with encryption on, all real: the RTSP simulator, the built
+/// camshare executable, Debian's rclone reading the result through a crypt remote, ffprobe, and `camshare decrypt`.
+/// </summary>
+public sealed class EncryptedRecordingTests : IAsyncDisposable
+{
+    private const string PasswordVariable = "VAULT_CRYPT_PASSWORD";
+    private readonly string _root = Directory.CreateTempSubdirectory("camshare-crypt-e2e-").FullName;
+    private readonly string _password = "Vault-" + Guid.NewGuid().ToString("N");
+    private RtspCamera? _camera;
+
+    private string Remote => Path.Combine(_root, "remote");
+    private string Spool => Path.Combine(_root, "spool");
+    private string Config => Path.Combine(_root, "camshare.json");
+
+    [Fact(Timeout = 180_000)]
+    public async Task Segments_are_stored_encrypted_and_rclone_and_camshare_decrypt_them_to_the_recorded_bytes()
+    {
+        _camera = await RtspCamera.StartAsync();
+        WriteConfig(_camera.Url);
+        var environment = new Dictionary<string, string?> { [PasswordVariable] = _password };
+        string output;
+        await using (var run = CamShareService.Start(Config, environment, ownedMarker: _root))
+        {
+            await run.WaitForLinesAsync("→ vault: uploaded ", 2, TimeSpan.FromSeconds(90));
+            Assert.Equal(0, await run.StopAsync(TimeSpan.FromSeconds(45)));
+            output = run.Output;
+        }
+        Assert.DoesNotContain(_password, output);
+        Assert.Contains("Destination 'vault': end-to-end encryption on (rclone crypt, file names standard, directory names encrypted)", output);
+        Assert.Contains("verified (size", output); // the stored size is the ciphertext's, not the segment's
+
+        // Kept local copies are the recorded segments; the remote holds only ciphertext under encrypted names.
+        var kept = Directory.EnumerateFiles(Spool, "*.mp4", SearchOption.AllDirectories).ToDictionary(f => Path.GetFileName(f), Md5File);
+        var stored = Directory.EnumerateFiles(Remote, "*", SearchOption.AllDirectories)
+            .Where(f => !Path.GetFileName(f).StartsWith('.')).ToList();
+        Assert.True(stored.Count >= 2, $"{stored.Count} stored objects:\n{output}");
+        Assert.Equal(kept.Count, stored.Count);
+        foreach (var file in stored)
+        {
+            var relative = Path.GetRelativePath(Remote, file);
+            Assert.DoesNotContain("cam1", relative);
+            Assert.DoesNotContain(".mp4", relative);
+            Assert.Equal("RCLONE\0\0"u8.ToArray(), File.ReadAllBytes(file)[..8]);
+            Assert.DoesNotContain(Md5File(file), kept.Values);
+        }
+
+        // Stock rclone lists the plain keys and decrypts to the spooled bytes, which play.
+        var rclone = await RcloneOver(Remote);
+        var listed = await rclone.ListFilesAsync();
+        Assert.Equal(kept.Keys.Order(StringComparer.Ordinal), listed.Select(k => Path.GetFileName(k)).Order(StringComparer.Ordinal));
+        Assert.All(listed, key => Assert.Matches(@"^cam1/\d{8}/\d{2}/\d{8}T\d{6}[+-]\d{4}\.mp4$", key));
+        var byRclone = Path.Combine(_root, "rclone-out");
+        await rclone.CopyOutAsync(byRclone);
+        foreach (var key in listed)
+        {
+            var plain = Path.Combine(byRclone, key);
+            Assert.Equal(kept[Path.GetFileName(key)], Md5File(plain));
+            var facts = await MediaFacts.ProbeAsync(plain);
+            Assert.True(facts.Duration > 0 && facts.Has("h264") && facts.DecodeErrors.Length == 0, $"{key}: {facts.Duration} s, {string.Join(",", facts.Codecs)}, {facts.DecodeErrors}");
+        }
+
+        // `camshare decrypt` with the destination's settings gives the same files and names.
+        var byCamshare = Path.Combine(_root, "camshare-out");
+        var decrypt = await CamShareCli.RunAsync(["decrypt", Remote, "--out", byCamshare, "--config", Config, "--destination", "vault"], environment);
+        Assert.True(decrypt.ExitCode == 0, decrypt.StandardOutput + decrypt.StandardError);
+        Assert.Equal(listed, TestFiles.RelativeFiles(byCamshare));
+        foreach (var key in listed) Assert.Equal(kept[Path.GetFileName(key)], Md5File(Path.Combine(byCamshare, key)));
+        Assert.DoesNotContain(_password, decrypt.StandardOutput + decrypt.StandardError);
+
+        // A wrong password: exit 1, one clear line per file, nothing written.
+        var wrongOut = Path.Combine(_root, "wrong-out");
+        var wrong = await CamShareCli.RunAsync(["decrypt", Remote, "--out", wrongOut, "--config", Config, "--destination", "vault"],
+            new Dictionary<string, string?> { [PasswordVariable] = "not-" + _password });
+        Assert.Equal(1, wrong.ExitCode);
+        Assert.Contains("does not decrypt as a name with this password", wrong.StandardError);
+        Assert.DoesNotContain("   at ", wrong.StandardError);
+        Assert.False(Directory.Exists(wrongOut) && Directory.EnumerateFileSystemEntries(wrongOut).Any());
+        Assert.DoesNotContain(_password, wrong.StandardOutput + wrong.StandardError);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Decrypt_usage_errors_exit_2_and_a_tampered_file_exits_1_without_output()
+    {
+        var keys = RcloneCryptKeys.Derive(_password);
+        var names = new RcloneNameCipher(keys, FileNameEncryption.Off, false);
+        var downloads = Path.Combine(_root, "downloads");
+        Directory.CreateDirectory(downloads);
+        var file = Path.Combine(downloads, names.EncryptFilePath("clip.mp4"));
+        var encrypted = RcloneCryptFormat.Encrypt(RandomNumberGenerator.GetBytes(200_000), keys.DataKey);
+        encrypted[^5] ^= 0x80;
+        await File.WriteAllBytesAsync(file, encrypted, TestContext.Current.CancellationToken);
+        var environment = new Dictionary<string, string?> { ["CAMSHARE_CRYPT_PASSWORD"] = _password };
+        var output = Path.Combine(_root, "out");
+
+        var tampered = await CamShareCli.RunAsync(["decrypt", file, "--out", output, "--filename-encryption", "off"], environment);
+        Assert.Equal(1, tampered.ExitCode);
+        Assert.Contains("clip.mp4.bin': authentication failed at block 3: wrong password (or password2), or the file was changed; nothing written", tampered.StandardError);
+        Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any());
+
+        var noPath = await CamShareCli.RunAsync(["decrypt"], environment);
+        Assert.Equal(2, noPath.ExitCode);
+        Assert.Contains("give the encrypted file or folder", noPath.StandardError);
+        var noPassword = await CamShareCli.RunAsync(["decrypt", file], new Dictionary<string, string?> { ["CAMSHARE_CRYPT_PASSWORD"] = null });
+        Assert.Equal(2, noPassword.ExitCode);
+        Assert.Contains("no password: give --config camshare.json --destination NAME, or set CAMSHARE_CRYPT_PASSWORD", noPassword.StandardError);
+        var badMode = await CamShareCli.RunAsync(["decrypt", file, "--filename-encryption", "obfuscate"], environment);
+        Assert.Equal(2, badMode.ExitCode);
+        Assert.Contains("use off or standard", badMode.StandardError);
+        var unknownOption = await CamShareCli.RunAsync(["decrypt", file, "--frobnicate"], environment);
+        Assert.Equal(2, unknownOption.ExitCode);
+        WriteConfig("rtsp://127.0.0.1:1/none");
+        var unknownDestination = await CamShareCli.RunAsync(["decrypt", file, "--config", Config, "--destination", "nas"],
+            new Dictionary<string, string?> { [PasswordVariable] = _password });
+        Assert.Equal(2, unknownDestination.ExitCode);
+        Assert.Contains("--destination 'nas' names no storage; configured: vault", unknownDestination.StandardError);
+        foreach (var result in new[] { tampered, noPath, noPassword, badMode, unknownOption, unknownDestination })
+        {
+            Assert.DoesNotContain(_password, result.StandardOutput + result.StandardError);
+            Assert.DoesNotContain("   at ", result.StandardError);
+        }
+    }
+
+    private void WriteConfig(string cameraUrl)
+    {
+        var config = new JsonObject
+        {
+            ["cameras"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "cam1", ["url"] = cameraUrl, ["segmentSeconds"] = 3, ["destinations"] = new JsonArray("vault"),
+            }),
+            ["storages"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "vault", ["provider"] = "local", ["path"] = Remote,
+                ["encryption"] = new JsonObject { ["passwordEnv"] = PasswordVariable },
+            }),
+            ["spool"] = new JsonObject { ["path"] = Spool, ["keepLocal"] = true },
+        };
+        File.WriteAllText(Config, config.ToJsonString());
+    }
+
+    private Task<RcloneCryptRemote> RcloneOver(string encryptedFolder) =>
+        RcloneCryptRemote.CreateAsync(Path.Combine(_root, "rclone"), _password, null, "standard", true, encryptedFolder);
+
+    private static string Md5File(string path) => Convert.ToHexStringLower(MD5.HashData(File.ReadAllBytes(path)));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_camera is not null) await _camera.DisposeAsync();
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+    }
+}
