@@ -127,6 +127,30 @@ public sealed class EncryptedRecordingTests : IAsyncDisposable
         }
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task A_wrong_password_on_a_remote_with_earlier_recordings_is_reported_once_and_recording_goes_on()
+    {
+        // Earlier recordings, encrypted by stock rclone with the remote's real password.
+        var rclone = await RcloneCryptRemote.CreateAsync(Path.Combine(_root, "rclone"), "the real password", null, "standard", true, Remote);
+        var earlier = Path.Combine(_root, "earlier");
+        TestFiles.Write(earlier, new() { ["cam1/20261201/10/20261201T100000+0000.mp4"] = RandomNumberGenerator.GetBytes(5000) });
+        await rclone.CopyInAsync(earlier);
+        _camera = await RtspCamera.StartAsync();
+        WriteConfig(_camera.Url);
+        await using var run = CamShareService.Start(Config, new Dictionary<string, string?> { [PasswordVariable] = _password }, ownedMarker: _root);
+        var error = await run.WaitForLinesAsync("objects already there do not decrypt with the configured encryption password", 1, TimeSpan.FromSeconds(60));
+        await run.WaitForLinesAsync("→ vault: uploaded ", 1, TimeSpan.FromSeconds(60));
+        Assert.Equal(0, await run.StopAsync(TimeSpan.FromSeconds(45)));
+        var output = run.Output;
+        Assert.Single(run.Matching("do not decrypt with the configured encryption password"));
+        Assert.Contains("fix the setting", error[0].Text);
+        Assert.DoesNotContain(_password, output);
+        Assert.DoesNotContain("the real password", output);
+        // The new segments were uploaded (under the configured key) and the earlier recording is untouched.
+        Assert.True(Directory.EnumerateFiles(Remote, "*", SearchOption.AllDirectories).Count() >= 2, output);
+        Assert.Equal(["cam1/20261201/10/20261201T100000+0000.mp4"], await rclone.ListFilesAsync());
+    }
+
     private void WriteConfig(string cameraUrl)
     {
         var config = new JsonObject
