@@ -23,7 +23,7 @@ internal static class DecryptCommand
         var names = new Option<string?>("--filename-encryption") { Description = $"Without --destination: off or standard (default standard); the password comes from {PasswordVariable} (and {Password2Variable})." };
         var plainDirectories = new Option<bool>("--plain-directory-names") { Description = "Without --destination: folder names are not encrypted (directoryNameEncryption false)." };
         var command = new Command("decrypt",
-            $"Decrypt recordings downloaded from an encrypted storage (rclone crypt format) into playable MP4s with their plain names. Uses --config and --destination, or {PasswordVariable}. Exit 0 all decrypted, 1 some file failed (wrong password, changed file), 2 usage error.")
+            $"Decrypt recordings downloaded from an encrypted storage (rclone crypt format) into playable MP4s with their plain names. Uses --config and --destination, or {PasswordVariable}. Exit 0 decrypted (files whose names are not encrypted ones are skipped, each said), 1 a file failed authentication (wrong password, changed file) or none decrypted, 2 usage error.")
         {
             path, output, config, destination, names, plainDirectories,
         };
@@ -47,10 +47,11 @@ internal static class DecryptCommand
         foreach (var file in results)
             if (file.Problem is null) output.WriteLine($"decrypted {file.Source} → {file.Output}");
             else errors.WriteLine($"camshare: {file.Problem}");
-        var failed = results.Count(r => r.Problem is not null);
-        output.WriteLine($"{results.Count - failed} of {results.Count} file(s) decrypted into {Path.GetFullPath(request.Output)}");
+        var decrypted = results.Count(r => r.Problem is null);
+        output.WriteLine($"{decrypted} of {results.Count} file(s) decrypted into {Path.GetFullPath(request.Output)}");
         if (results.Count == 0) errors.WriteLine($"camshare: no files in '{request.Path}'");
-        return failed == 0 && results.Count > 0 ? ExitCodes.Ok : ExitCodes.Failed;
+        // A foreign file among recordings is skipped; a file that fails authentication, or nothing decrypting, fails.
+        return decrypted > 0 && !results.Any(r => r.Problem is not null && !r.Skipped) ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
     private static EncryptionSettings? ResolveSettings(Request request, TextWriter errors)

@@ -6,7 +6,8 @@ namespace CamShare.Crypt;
 /// <param name="Source">The encrypted file.</param>
 /// <param name="Output">Where its plaintext went (null when it was not decrypted).</param>
 /// <param name="Problem">Why it was not decrypted, or null.</param>
-public sealed record DecryptedFile(string Source, string? Output, string? Problem);
+/// <param name="Skipped">Its name is not an encrypted one (a foreign file, or another password); its content was not read.</param>
+public sealed record DecryptedFile(string Source, string? Output, string? Problem, bool Skipped = false);
 
 /// <summary>
 /// Decrypts downloaded rclone crypt files (a file, or a folder recursively) into a folder, with their plain names:
@@ -41,7 +42,7 @@ public sealed class RcloneCryptTree(RcloneCryptKeys keys, RcloneNameCipher names
         if (plainPath is null || plainPath.Split('/').Any(s => s is "" or "." or ".."))
             return new DecryptedFile(file, null, names.Mode == FileNameEncryption.Off
                 ? $"'{storedName}' is not an encrypted file name (no {RcloneNameCipher.OffSuffix} suffix); skipped"
-                : $"'{storedName}' does not decrypt as a name with this password (wrong password, or not a crypt file); skipped");
+                : $"'{storedName}' does not decrypt as a name with this password (wrong password, or not a crypt file); skipped", Skipped: true);
         var output = Path.Combine(outputFolder, plainPath.Replace('/', Path.DirectorySeparatorChar));
         try
         {

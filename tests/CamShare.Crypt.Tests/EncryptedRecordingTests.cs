@@ -151,6 +151,28 @@ public sealed class EncryptedRecordingTests : IAsyncDisposable
         Assert.Equal(["cam1/20261201/10/20261201T100000+0000.mp4"], await rclone.ListFilesAsync());
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task Decrypt_skips_a_foreign_file_among_recordings_and_says_so()
+    {
+        var keys = RcloneCryptKeys.Derive(_password);
+        var names = new RcloneNameCipher(keys, FileNameEncryption.Standard, true);
+        var downloads = Path.Combine(_root, "downloads");
+        var plain = RandomNumberGenerator.GetBytes(70_000);
+        var stored = Path.Combine(downloads, names.EncryptFilePath("cam1/20261202/16/20261202T161500+0000.mp4"));
+        Directory.CreateDirectory(Path.GetDirectoryName(stored)!);
+        await File.WriteAllBytesAsync(stored, RcloneCryptFormat.Encrypt(plain, keys.DataKey), TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(downloads, "notes.txt"), "a foreign file", TestContext.Current.CancellationToken);
+        var output = Path.Combine(_root, "out");
+
+        var result = await CamShareCli.RunAsync(["decrypt", downloads, "--out", output],
+            new Dictionary<string, string?> { ["CAMSHARE_CRYPT_PASSWORD"] = _password });
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        Assert.Contains("'notes.txt' does not decrypt as a name with this password (wrong password, or not a crypt file); skipped", result.StandardError);
+        Assert.Contains("1 of 2 file(s) decrypted", result.StandardOutput);
+        Assert.Equal(["cam1/20261202/16/20261202T161500+0000.mp4"], TestFiles.RelativeFiles(output));
+        Assert.Equal(plain, await File.ReadAllBytesAsync(Path.Combine(output, "cam1/20261202/16/20261202T161500+0000.mp4"), TestContext.Current.CancellationToken));
+    }
+
     private void WriteConfig(string cameraUrl)
     {
         var config = new JsonObject
