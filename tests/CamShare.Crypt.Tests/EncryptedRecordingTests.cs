@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using CamShare.Testing;
@@ -127,6 +128,45 @@ public sealed class EncryptedRecordingTests : IAsyncDisposable
         }
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task Through_the_rclone_plugin_with_names_off_the_ciphertext_md5_is_verified_and_rclone_reads_it()
+    {
+        _camera = await RtspCamera.StartAsync();
+        var rcloneConfig = Path.Combine(_root, "plugin-rclone.conf");
+        File.WriteAllText(rcloneConfig, "");
+        WriteConfig(_camera.Url, new JsonObject
+        {
+            ["name"] = "vault", ["provider"] = "rclone", ["remote"] = "cslocal:" + Remote, ["configPath"] = rcloneConfig,
+            ["environment"] = new JsonObject { ["RCLONE_CONFIG_CSLOCAL_TYPE"] = "local" },
+            ["encryption"] = new JsonObject { ["passwordEnv"] = PasswordVariable, ["filenameEncryption"] = "off" },
+        });
+        var environment = new Dictionary<string, string?> { [PasswordVariable] = _password };
+        string output;
+        await using (var run = CamShareService.Start(Config, environment, ownedMarker: _root))
+        {
+            await run.WaitForLinesAsync("→ vault: uploaded ", 2, TimeSpan.FromSeconds(90));
+            Assert.Equal(0, await run.StopAsync(TimeSpan.FromSeconds(45)));
+            output = run.Output;
+        }
+        // rclone's local backend reports its hashes: the pipeline compared them with the ciphertext's own.
+        var uploads = UploadLines(output);
+        Assert.True(uploads.Count >= 2, output);
+        Assert.All(uploads, line => Assert.True(Regex.IsMatch(line, @"uploaded cam1/\d{8}/\d{2}/[^ ]+\.mp4\.bin, verified \(size\+md5"), line)); // sha1, sha256 too where rclone has them
+        Assert.DoesNotContain(_password, output);
+        // The provider only ever handles ciphertext: the password reaches neither the log nor rclone's config.
+        Assert.DoesNotContain(_password, File.ReadAllText(rcloneConfig));
+
+        var kept = Directory.EnumerateFiles(Spool, "*.mp4", SearchOption.AllDirectories).ToDictionary(f => Path.GetFileName(f), Md5File);
+        var rclone = await RcloneCryptRemote.CreateAsync(Path.Combine(_root, "rclone"), _password, null, "off", false, Remote);
+        var listed = await rclone.ListFilesAsync();
+        Assert.Equal(kept.Keys.Order(StringComparer.Ordinal), listed.Select(k => Path.GetFileName(k)).Order(StringComparer.Ordinal));
+        foreach (var key in listed)
+            Assert.Equal(kept[Path.GetFileName(key)], TestFiles.Md5(await rclone.CatAsync(key)));
+    }
+
+    private static List<string> UploadLines(string output) =>
+        output.Split('\n').Where(l => l.Contains("→ vault: uploaded ", StringComparison.Ordinal)).ToList();
+
     [Fact(Timeout = 120_000)]
     public async Task A_wrong_password_on_a_remote_with_earlier_recordings_is_reported_once_and_recording_goes_on()
     {
@@ -173,7 +213,7 @@ public sealed class EncryptedRecordingTests : IAsyncDisposable
         Assert.Equal(plain, await File.ReadAllBytesAsync(Path.Combine(output, "cam1/20261202/16/20261202T161500+0000.mp4"), TestContext.Current.CancellationToken));
     }
 
-    private void WriteConfig(string cameraUrl)
+    private void WriteConfig(string cameraUrl, JsonObject? storage = null)
     {
         var config = new JsonObject
         {
@@ -181,7 +221,7 @@ public sealed class EncryptedRecordingTests : IAsyncDisposable
             {
                 ["name"] = "cam1", ["url"] = cameraUrl, ["segmentSeconds"] = 3, ["destinations"] = new JsonArray("vault"),
             }),
-            ["storages"] = new JsonArray(new JsonObject
+            ["storages"] = new JsonArray(storage ?? new JsonObject
             {
                 ["name"] = "vault", ["provider"] = "local", ["path"] = Remote,
                 ["encryption"] = new JsonObject { ["passwordEnv"] = PasswordVariable },
