@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using CamShare.Abstractions;
 using CamShare.Core.Spool;
 using CamShare.Core.Storage;
@@ -10,7 +9,7 @@ namespace CamShare.Core.Pipeline;
 /// Encrypts each segment in rclone's crypt format before it leaves the device: the key's names per the name cipher,
 /// the content streamed block by block from the spooled file. One nonce per prepared upload, so every open (a
 /// provider's retry) yields the same bytes, and the length is known up front; the expected checksums are those of
-/// that ciphertext, computed by streaming it.
+/// that ciphertext, computed by streaming it once (on the first question).
 /// </summary>
 public sealed class CryptTransform(RcloneCryptKeys keys, RcloneNameCipher names) : ISegmentTransform
 {
@@ -27,17 +26,36 @@ public sealed class CryptTransform(RcloneCryptKeys keys, RcloneNameCipher names)
             return ValueTask.FromResult<Stream>(new RcloneEncryptingStream(file, keys.DataKey, nonce, plainLength));
         }
         var source = UploadSource.FromStream(RcloneCryptFormat.EncryptedSize(plainLength), Open);
-        var checksums = new ConcurrentDictionary<string, Lazy<Task<ObjectChecksum>>>(StringComparer.OrdinalIgnoreCase);
-        async Task<ObjectChecksum?> Expected(string algorithm, CancellationToken cancellationToken)
+        // Asked for after the put, per algorithm the provider reported: one pass over the ciphertext serves them all.
+        var checksums = new Lazy<Task<Dictionary<string, ObjectChecksum>>>(async () =>
         {
-            if (!Checksums.IsSupported(algorithm)) return null;
-            var lazy = checksums.GetOrAdd(algorithm, a => new Lazy<Task<ObjectChecksum>>(async () =>
-            {
-                await using var stream = await Open(CancellationToken.None).ConfigureAwait(false);
-                return await Checksums.ComputeAsync(stream, a, CancellationToken.None).ConfigureAwait(false);
-            }));
-            return await lazy.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
+            await using var stream = await Open(CancellationToken.None).ConfigureAwait(false);
+            return await HashAllAsync(stream).ConfigureAwait(false);
+        });
+        async Task<ObjectChecksum?> Expected(string algorithm, CancellationToken cancellationToken) =>
+            Algorithms.Contains(algorithm, StringComparer.OrdinalIgnoreCase)
+                ? (await checksums.Value.WaitAsync(cancellationToken).ConfigureAwait(false))[algorithm]
+                : null;
         return new PreparedUpload(names.EncryptFilePath(key), source, Expected);
+    }
+
+    private static readonly string[] Algorithms = [ChecksumAlgorithms.Md5, ChecksumAlgorithms.Sha1, ChecksumAlgorithms.Sha256];
+
+    private static async Task<Dictionary<string, ObjectChecksum>> HashAllAsync(Stream stream)
+    {
+        var hashes = Algorithms.Select(Checksums.Create).ToArray();
+        try
+        {
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = await stream.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+                foreach (var hash in hashes) hash.AppendData(buffer, 0, read);
+            return Algorithms.Zip(hashes).ToDictionary(p => p.First,
+                p => ObjectChecksum.Of(p.First, Convert.ToHexStringLower(p.Second.GetHashAndReset())), StringComparer.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            foreach (var hash in hashes) hash.Dispose();
+        }
     }
 }
