@@ -1,6 +1,5 @@
 using System.CommandLine;
 using CamShare.Core.Configuration;
-using CamShare.Crypt;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CamShare.Cli;

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using CamShare.Abstractions;
-using CamShare.Crypt;
 
 namespace CamShare.Core.Configuration;
 
@@ -32,12 +31,24 @@ public sealed class EncryptionSettings : IValidatableObject
         ? (RcloneObscure.Reveal(Password), string.IsNullOrEmpty(Password2) ? Password2 : RcloneObscure.Reveal(Password2))
         : (Password, Password2);
 
-    /// <summary>Derives the keys (scrypt, tens of milliseconds: once per storage) and the name cipher.</summary>
+    private readonly Lock _cipherLock = new();
+    private (string, string?, FileNameEncryption, bool, bool) _cipherFor;
+    private (RcloneCryptKeys Keys, RcloneNameCipher Names)? _cipher;
+
+    /// <summary>The keys and the name cipher. Deriving costs tens of milliseconds (scrypt), so the result is kept:
+    /// the transform, the viewer and retention of one storage share one derivation.</summary>
     public (RcloneCryptKeys Keys, RcloneNameCipher Names) CreateCipher()
     {
-        var (password, password2) = PlainPasswords();
-        var keys = RcloneCryptKeys.Derive(password, password2);
-        return (keys, new RcloneNameCipher(keys, FilenameEncryption, DirectoryNameEncryption));
+        lock (_cipherLock)
+        {
+            var current = (Password, Password2, FilenameEncryption, DirectoryNameEncryption, PasswordsObscured);
+            if (_cipher is { } kept && _cipherFor == current) return kept;
+            var (password, password2) = PlainPasswords();
+            var keys = RcloneCryptKeys.Derive(password, password2);
+            _cipher = (keys, new RcloneNameCipher(keys, FilenameEncryption, DirectoryNameEncryption));
+            _cipherFor = current;
+            return _cipher.Value;
+        }
     }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -1,7 +1,6 @@
 using CamShare.Abstractions;
 using CamShare.Core.Spool;
 using CamShare.Core.Storage;
-using CamShare.Crypt;
 
 namespace CamShare.Core.Pipeline;
 
