@@ -134,9 +134,14 @@ public sealed class EncryptedRecordingTests : IAsyncDisposable
         _camera = await RtspCamera.StartAsync();
         var rcloneConfig = Path.Combine(_root, "plugin-rclone.conf");
         File.WriteAllText(rcloneConfig, "");
+        // The real rclone behind a wrapper that records the environment each rclone child was given.
+        var environments = Path.Combine(_root, "rclone-environments.txt");
+        var spy = Path.Combine(_root, "rclone-spy");
+        File.WriteAllText(spy, $"#!/bin/sh\nenv >> '{environments}'\nexec rclone \"$@\"\n");
+        File.SetUnixFileMode(spy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         WriteConfig(_camera.Url, new JsonObject
         {
-            ["name"] = "vault", ["provider"] = "rclone", ["remote"] = "cslocal:" + Remote, ["configPath"] = rcloneConfig,
+            ["name"] = "vault", ["provider"] = "rclone", ["remote"] = "cslocal:" + Remote, ["configPath"] = rcloneConfig, ["rclonePath"] = spy,
             ["environment"] = new JsonObject { ["RCLONE_CONFIG_CSLOCAL_TYPE"] = "local" },
             ["encryption"] = new JsonObject { ["passwordEnv"] = PasswordVariable, ["filenameEncryption"] = "off" },
         });
@@ -155,6 +160,11 @@ public sealed class EncryptedRecordingTests : IAsyncDisposable
         Assert.DoesNotContain(_password, output);
         // The provider only ever handles ciphertext: the password reaches neither the log nor rclone's config.
         Assert.DoesNotContain(_password, File.ReadAllText(rcloneConfig));
+        // Nor does any rclone child's environment hold it (the variable passwordEnv names is the host's alone).
+        var seen = File.ReadAllText(environments);
+        Assert.Contains("RCLONE_CONFIG_CSLOCAL_TYPE=local", seen);
+        Assert.DoesNotContain(_password, seen);
+        Assert.DoesNotContain(PasswordVariable, seen);
 
         var kept = Directory.EnumerateFiles(Spool, "*.mp4", SearchOption.AllDirectories).ToDictionary(f => Path.GetFileName(f), Md5File);
         var rclone = await RcloneCryptRemote.CreateAsync(Path.Combine(_root, "rclone"), _password, null, "off", false, Remote);

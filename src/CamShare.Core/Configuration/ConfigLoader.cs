@@ -19,6 +19,10 @@ public sealed partial class ConfigLoader(Func<string, string?>? environment = nu
     public const string EnvironmentPrefix = "CAMSHARE__";
     private readonly SettingsBinder _binder = new(environment ?? Environment.GetEnvironmentVariable);
 
+    /// <summary>After <see cref="Load"/>: the environment variables that secrets came from. The host removes them
+    /// from its own environment once read, so that no child process (ffmpeg, rclone, a plugin's tool) inherits them.</summary>
+    public IReadOnlyCollection<string> SecretVariables => _binder.SecretVariables;
+
     /// <summary>Reads the file and the environment overrides into a configuration tree.</summary>
     /// <exception cref="ConfigException">The file is missing or is not valid JSON.</exception>
     public static IConfigurationRoot Read(string path)
