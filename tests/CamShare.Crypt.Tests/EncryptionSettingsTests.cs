@@ -40,6 +40,19 @@ public sealed class EncryptionSettingsTests : IDisposable
     }
 
     [Fact]
+    public void The_loader_names_the_variables_secrets_came_from_so_the_host_can_drop_them()
+    {
+        var path = Path.Combine(_dir, "camshare.json");
+        File.WriteAllText(path, """
+            { "cameras": [ { "name": "porch", "url": "demo:", "destinations": ["vault"] } ],
+              "storages": [ { "name": "vault", "provider": "local", "path": "/srv/camshare", "encryption": { "passwordEnv": "VAULT_PASSWORD" } } ] }
+            """);
+        var loader = new ConfigLoader(name => _environment.GetValueOrDefault(name));
+        loader.Load(ConfigLoader.Read(path), Catalog);
+        Assert.Equal(["VAULT_PASSWORD"], loader.SecretVariables);
+    }
+
+    [Fact]
     public void Missing_password_names_the_key()
     {
         var problem = Assert.Single(Problems("""{ "filenameEncryption": "off" }"""));
