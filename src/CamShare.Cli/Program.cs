@@ -19,6 +19,9 @@ var root = new RootCommand(
     private browser link; `camshare serve` serves a local storage on the LAN; `camshare viewer-config` prints
     the rclone config that reads the same recordings.
 
+    Recordings downloaded from an encrypted storage: `camshare decrypt FOLDER --out DIR --config camshare.json
+    --destination NAME` (or read them with stock rclone through a crypt remote; see docs/encryption.md).
+
     Exit codes: 0 success; 1 a check failed or the service stopped on an error; 2 the configuration or the command
     line is invalid (one line per problem, naming the key or the argument); 3 ffmpeg or ffprobe is missing.
     """);
@@ -30,6 +33,7 @@ root.Subcommands.Add(StatusCommand.Create(config));
 root.Subcommands.Add(ShareCommand.Create(config));
 root.Subcommands.Add(ServeCommand.Create(config));
 root.Subcommands.Add(ViewerConfigCommand.Create(config));
+root.Subcommands.Add(DecryptCommand.Create());
 
 try
 {

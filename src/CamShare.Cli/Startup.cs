@@ -22,7 +22,10 @@ internal sealed class Startup
             .Select(c => c.Value).OfType<string>()
             .Select(f => Path.IsPathRooted(f) ? f : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(configPath))!, f));
         var catalog = PluginLoader.LoadAll(services, PluginLoader.DefaultFolders().Concat(extraFolders));
-        var settings = new ConfigLoader().Load(configuration, catalog);
+        var loader = new ConfigLoader();
+        var settings = loader.Load(configuration, catalog);
+        // Read once; children (rclone and other tools a provider runs) inherit this process's environment.
+        foreach (var variable in loader.SecretVariables) Environment.SetEnvironmentVariable(variable, null);
         return new Startup { Catalog = catalog, Settings = settings };
     }
 

@@ -108,7 +108,7 @@ public sealed class CamShareEngine : IAsyncDisposable
         {
             _queues[name] = new DestinationPipeline(name, _storages[name], spool,
                 s => KeyTemplate.Render(_settings.KeyTemplate, s.Camera, s.FileName, s.Start), Options.Pipeline, uploadLogger, _time,
-                transform: Transforms.GetValueOrDefault(name),
+                transform: Transforms.GetValueOrDefault(name) ?? TransformFor(name, uploads.Token),
                 publisher: viewers.For(name, _storages[name]),
                 origin: Origins.GetValueOrDefault(name, "built in"));
             spool.Subscribe(_queues[name]);
@@ -152,6 +152,42 @@ public sealed class CamShareEngine : IAsyncDisposable
         _journal.Dispose();
         _spoolLock.Dispose();
         _logger.LogInformation("CamShare: stopped; {Count} segment(s) wait in the spool for the next start", left);
+    }
+
+    // Keys are derived here, once per storage (scrypt is deliberately slow), never per segment.
+    private ISegmentTransform? TransformFor(string storage, CancellationToken cancellationToken)
+    {
+        var encryption = _settings.Storages.FirstOrDefault(s => string.Equals(s.Name, storage, StringComparison.OrdinalIgnoreCase))?.Encryption;
+        if (encryption is null) return null;
+        var (keys, names) = encryption.CreateCipher();
+        _logger.LogInformation("Destination '{Destination}': end-to-end encryption on (rclone crypt, file names {Names}, directory names {Directories})",
+            storage, names.Mode.ToString().ToLowerInvariant(),
+            names.Mode == Crypt.FileNameEncryption.Standard && names.DirectoryNameEncryption ? "encrypted" : "plain");
+        // In the background: recording and uploads never wait for it.
+        _ = Task.Run(() => CheckKeyAsync(storage, new CryptKeyCheck(_storages[storage], keys, names), cancellationToken), CancellationToken.None);
+        return new CryptTransform(keys, names);
+    }
+
+    private async Task CheckKeyAsync(string storage, CryptKeyCheck check, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(Options.Pipeline.OperationTimeout);
+            var (verdict, example) = await check.RunAsync(CryptKeyCheck.PlainPrefixOf(_settings.KeyTemplate), limit.Token).ConfigureAwait(false);
+            if (verdict == CryptKeyVerdict.WrongKey)
+                _logger.LogError("Destination '{Destination}': objects already there do not decrypt with the configured encryption password (e.g. {Key}): "
+                    + "a wrong encryption.password or password2, or filenameEncryption/directoryNameEncryption other than the remote's; new segments are still recorded and uploaded with the configured key, so fix the setting before they mix",
+                    storage, example);
+            else if (verdict == CryptKeyVerdict.Matches)
+                _logger.LogInformation("Destination '{Destination}': the encryption password matches the objects already there", storage);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            if (!cancellationToken.IsCancellationRequested)
+                _logger.LogWarning("Destination '{Destination}': could not check the encryption password against existing objects ({Error})",
+                    storage, SecretRedactor.PatternsOnly.Redact(ex.Message));
+        }
     }
 
     private async Task SuperviseAsync(CameraRecorder recorder, CancellationToken stopping, CancellationToken admitting)

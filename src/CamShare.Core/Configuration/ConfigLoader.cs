@@ -21,6 +21,10 @@ public sealed partial class ConfigLoader(Func<string, string?>? environment = nu
     public const string EnvironmentPrefix = "CAMSHARE__";
     private readonly SettingsBinder _binder = new(environment ?? Environment.GetEnvironmentVariable);
 
+    /// <summary>After <see cref="Load"/>: the environment variables that secrets came from. The host removes them
+    /// from its own environment once read, so that no child process (ffmpeg, rclone, a plugin's tool) inherits them.</summary>
+    public IReadOnlyCollection<string> SecretVariables => _binder.SecretVariables;
+
     /// <summary>Reads the file and the environment overrides into a configuration tree.</summary>
     /// <exception cref="ConfigException">The file is missing or is not valid JSON.</exception>
     public static IConfigurationRoot Read(string path)
@@ -135,6 +139,10 @@ public sealed partial class ConfigLoader(Func<string, string?>? environment = nu
             if (storages[^1] is { Viewer.Enabled: true, Encryption: null })
                 problems.Add(new ConfigProblem($"{key}.{ViewerKey}",
                     "the viewer needs this storage's \"encryption\" section (the page decrypts in the browser); add \"encryption\": { \"password\": ... } or remove \"viewer\""));
+            // The page lives in the camera's folder and reads objects by their stored names: plain folder names.
+            else if (storages[^1] is { Viewer.Enabled: true, Encryption.FilenameEncryption: not FileNameEncryption.Off })
+                problems.Add(new ConfigProblem($"{key}.{EncryptionKey}.filenameEncryption",
+                    "the viewer needs \"filenameEncryption\": \"off\" (contents stay encrypted; names end in .bin), because the page is served from the camera's plain folder"));
         }
         return storages;
     }

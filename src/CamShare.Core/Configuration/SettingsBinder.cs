@@ -17,6 +17,11 @@ public sealed class SettingsBinder(Func<string, string?> environment)
 {
     public SettingsBinder() : this(Environment.GetEnvironmentVariable) { }
 
+    private readonly HashSet<string> _secretVariables = new(StringComparer.Ordinal);
+
+    /// <summary>The environment variables secrets were read from (named by some <c>…Env</c> key).</summary>
+    public IReadOnlyCollection<string> SecretVariables => _secretVariables;
+
     public object Bind(IConfigurationSection section, Type type, string path, List<ConfigProblem> problems,
         ISet<string>? ignoredKeys = null)
     {
@@ -91,6 +96,7 @@ public sealed class SettingsBinder(Func<string, string?> environment)
         {
             var variable = fromEnv.Value ?? "";
             var value = variable.Length == 0 ? null : environment(variable);
+            if (value is not null) _secretVariables.Add(variable);
             if (value is null)
                 problems.Add(new ConfigProblem(key + "Env",
                     $"environment variable '{variable}' is not set; export it before starting camshare"));

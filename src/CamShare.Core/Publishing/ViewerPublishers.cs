@@ -24,7 +24,7 @@ public sealed class ViewerPublishers(CamShareSettings settings, ILogger logger, 
         return new ViewerPublisher(storage.Name, provider, key, seconds, segments, _media, logger, time);
     }
 
-    /// <summary>The viewing key of a storage's encryption: rclone's data key for its passwords.</summary>
-    public static byte[] ViewerKey(EncryptionSettings encryption) =>
-        RcloneCryptKey.DeriveDataKey(encryption.Password, encryption.Password2);
+    /// <summary>The viewing key of a storage's encryption: rclone's data key for its (plain or obscured)
+    /// passwords, derived once with the storage's cipher.</summary>
+    public static byte[] ViewerKey(EncryptionSettings encryption) => encryption.CreateCipher().Keys.DataKey.ToArray();
 }

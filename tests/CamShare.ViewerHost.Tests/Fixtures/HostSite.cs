@@ -21,7 +21,7 @@ internal sealed class HostSite : IDisposable
         var storage = new Dictionary<string, object?>
         {
             ["name"] = Storage, ["provider"] = "local", ["path"] = StoragePath,
-            ["encryption"] = new Dictionary<string, object?> { ["password"] = Password, ["password2"] = Password2 },
+            ["encryption"] = new Dictionary<string, object?> { ["password"] = Password, ["password2"] = Password2, ["filenameEncryption"] = "off" },
         };
         if (viewer) storage["viewer"] = baseUrl is null ? new Dictionary<string, object?> { ["enabled"] = true } : new Dictionary<string, object?> { ["baseUrl"] = baseUrl };
         var config = new Dictionary<string, object?>
