@@ -20,10 +20,10 @@ public sealed class CamshareRunTests
             Assert.DoesNotContain("publishing it failed", service.Output);
         }
 
-        // Until the encryption transform is merged, `run` stores segments as recorded (".mp4"); the index and
-        // its encryption are the viewer's own and already final.
+        // `run` encrypts each segment (rclone crypt, names off: "<name>.mp4.bin") and lists exactly those.
         var listed = StoredViewer.Segments(site.CameraFolder, HostEngine.Key);
-        Assert.Equal(StoredViewer.StoredSegments(site.CameraFolder, ".mp4"), listed.Select(s => s.Path).Order(StringComparer.Ordinal));
+        Assert.Equal(StoredViewer.StoredSegments(site.CameraFolder, ".mp4.bin"), listed.Select(s => s.Path).Order(StringComparer.Ordinal));
+        Assert.All(listed, s => Assert.Equal("RCLONE\0\0"u8.ToArray(), File.ReadAllBytes(Path.Combine(site.CameraFolder, s.Path))[..8]));
         Assert.True(listed.Count >= 2);
         Assert.All(listed, s => Assert.Equal(new FileInfo(Path.Combine(site.CameraFolder, s.Path)).Length, s.StoredSize));
         Assert.Equal(ViewerPage.Bytes.ToArray(), File.ReadAllBytes(Path.Combine(site.CameraFolder, ViewerPage.FileName)));
