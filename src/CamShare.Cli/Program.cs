@@ -15,6 +15,7 @@ var root = new RootCommand(
 
     Start with `camshare demo` (no camera or account needed), then write camshare.json (see samples/) and run
     `camshare check --config camshare.json` before `camshare run --config camshare.json`.
+    `camshare prune --dry-run` shows what a storage's retention would delete (only CamShare's own recordings).
 
     Exit codes: 0 success; 1 a check failed or the service stopped on an error; 2 the configuration is invalid
     (one line per problem, naming the key); 3 ffmpeg or ffprobe is missing.
@@ -22,6 +23,7 @@ var root = new RootCommand(
 root.Subcommands.Add(CommandVerbs.Run(config));
 root.Subcommands.Add(CommandVerbs.Demo());
 root.Subcommands.Add(CheckCommand.Create(config));
+root.Subcommands.Add(PruneCommand.Create(config));
 root.Subcommands.Add(ProvidersCommand.Create());
 
 try

@@ -25,7 +25,7 @@ public sealed class RetentionSettings : IValidatableObject
     public int IntervalMinutes { get; set; } = DefaultIntervalMinutes;
 
     /// <summary>The size cap in bytes, when one is set.</summary>
-    public long? MaxBytes => MaxGb is { } gb ? (long)Math.Min(gb * BytesPerGb, long.MaxValue) : null;
+    public long? MaxBytes => MaxGb is { } gb ? (long)Math.Round(Math.Min(gb * BytesPerGb, long.MaxValue)) : null;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
