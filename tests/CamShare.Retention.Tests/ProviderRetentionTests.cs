@@ -26,7 +26,10 @@ public sealed class SftpRetentionTests(PasswordSftpFixture f) : RetentionSuite<P
 public sealed class FtpRetentionTests(ProftpdFixture f) : RetentionSuite<ProftpdFixture>(f);
 
 /// <summary>The real rclone binary on a local remote.</summary>
-public sealed class RcloneRetentionTests(LocalRemoteFixture f) : RetentionSuite<LocalRemoteFixture>(f);
+public sealed class RcloneRetentionTests(LocalRemoteFixture f) : RetentionSuite<LocalRemoteFixture>(f)
+{
+    protected override int SegmentsPerDay => 1;
+}
 
 /// <summary>The Drive v3 emulator the Drive tests use.</summary>
 public sealed class GoogleDriveRetentionTests(DriveEmulatorFixture f) : RetentionSuite<DriveEmulatorFixture>(f);

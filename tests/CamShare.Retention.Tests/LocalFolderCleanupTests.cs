@@ -1,0 +1,38 @@
+using CamShare.Core.Configuration;
+using CamShare.Core.Retention;
+using CamShare.Retention.Tests.Support;
+using Xunit;
+
+namespace CamShare.Retention.Tests;
+
+/// <summary>On the local provider the emptied date and hour folders are really gone, and no other folder is.</summary>
+public sealed class LocalFolderCleanupTests(LocalFolderFixture fixture) : IClassFixture<LocalFolderFixture>
+{
+    [Fact]
+    public async Task Folders_emptied_by_a_prune_are_removed_and_folders_with_foreign_files_stay()
+    {
+        var storage = ScopedStorage.Create(fixture.CreateProvider(), "cleanup");
+        var root = Path.Combine(fixture.Root, "cleanup");
+        var seeded = await SeededRemote.SeedAsync(storage);
+        var cutoff = SeededRemote.Now.AddDays(-10);
+        var oldDays = seeded.Segments.Where(s => s.Start < cutoff).Select(s => $"{s.Camera}/{s.Start:yyyyMMdd}").Distinct().ToList();
+        var keptDays = seeded.Segments.Where(s => s.Start >= cutoff).Select(s => $"{s.Camera}/{s.Start:yyyyMMdd}").ToHashSet();
+        var emptiedDays = oldDays.Where(d => !keptDays.Contains(d) && !seeded.Foreign.Any(f => f.StartsWith(d + "/", StringComparison.Ordinal))).ToList();
+        Assert.True(emptiedDays.Count >= 30, $"only {emptiedDays.Count} day folders to empty");
+        Assert.All(emptiedDays, d => Assert.True(Directory.Exists(Path.Combine(root, d))));
+
+        var pruner = new RetentionPruner(storage, new SegmentKeyRecognizer(SeededRemote.Template, SeededRemote.Cameras), PlainStoredKeys.Instance);
+        var result = await pruner.PruneAsync(new RetentionSettings { Days = 10 }, SeededRemote.Now, dryRun: false, null, SeededRemote.Timeout());
+
+        Assert.Null(result.Failure);
+        Assert.All(emptiedDays, d => Assert.False(Directory.Exists(Path.Combine(root, d)), $"{d} is still there"));
+        Assert.True(Directory.Exists(Path.Combine(root, seeded.FolderWithForeignFile)), "the hour folder holding notes.txt was removed");
+        Assert.True(File.Exists(Path.Combine(root, seeded.FolderWithForeignFile, "notes.txt")));
+        Assert.True(Directory.Exists(Path.Combine(root, "porch", "misc")));
+        Assert.True(Directory.Exists(Path.Combine(root, "porch")) && Directory.Exists(Path.Combine(root, "garage"))); // camera folders stay
+        // Every folder left under a camera holds a file somewhere below it.
+        foreach (var folder in Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories))
+            Assert.NotEmpty(Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories));
+        Assert.True(result.FoldersRemoved >= emptiedDays.Count, $"{result.FoldersRemoved} folders reported removed");
+    }
+}
