@@ -46,7 +46,7 @@ public sealed class RecognizerTests
         Assert.False(flat.TryRecognize("cams/porch-2023/20240323T102000-0500.mp4", out _, out _));
         Assert.False(flat.TryRecognize("porch/20240323/10/20240323T102000-0500.mp4", out _, out _));
         Assert.Equal(["cams/porch-"], flat.ListPrefixes());
-        Assert.Equal([0], flat.RemovableFolderDepths);
+        Assert.Equal([1], flat.RemovableFolderDepths);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class RetentionConfigTests : IDisposable
     [InlineData("""{ "maxGb": 0 }""", "storages[0].retention.maxGb: 0 would delete every recording")]
     [InlineData("""{ "maxGb": -1.5, "days": 30 }""", "storages[0].retention.maxGb: -1.5 would delete every recording")]
     [InlineData("""{ "days": 30, "intervalMinutes": 0 }""", "storages[0].retention.intervalMinutes: 0 is out of range")]
-    [InlineData("""{ }""", "storages[0].retention: sets no rule; add \"days\"")]
+    [InlineData("""{ "intervalMinutes": 30 }""", "storages[0].retention: sets no rule; add \"days\"")]
     [InlineData("""{ "dayz": 30 }""", "storages[0].retention.dayz")]
     [InlineData("""{ "days": "thirty" }""", "storages[0].retention.days")]
     [InlineData("30", "storages[0].retention: expected an object")]

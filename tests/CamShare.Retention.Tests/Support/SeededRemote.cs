@@ -47,7 +47,7 @@ public sealed class SeededRemote
     public long SegmentBytes => Segments.Sum(s => s.Size);
 
     /// <summary>Segment starts every 6 hours for 31 days back from <see cref="Now"/>, per camera.</summary>
-    public static List<SeededSegment> Plan(int days = 31, int perDay = 4)
+    public static List<SeededSegment> Plan(int days = 31, int perDay = 4, DateTimeOffset? now = null)
     {
         var segments = new List<SeededSegment>();
         foreach (var camera in Cameras)
@@ -55,7 +55,7 @@ public sealed class SeededRemote
             var (offset, shift) = CameraClocks[camera];
             for (var i = 1; i <= days * perDay; i++)
             {
-                var start = (Now - TimeSpan.FromHours(24.0 / perDay * i) - shift).ToOffset(offset);
+                var start = ((now ?? Now) - TimeSpan.FromHours(24.0 / perDay * i) - shift).ToOffset(offset);
                 start = start.AddTicks(-(start.Ticks % TimeSpan.TicksPerSecond));
                 var name = FileName(start);
                 var key = $"{camera}/{start:yyyyMMdd}/{start:HH}/{name}";
@@ -74,9 +74,9 @@ public sealed class SeededRemote
                offset.Hours.ToString("00", CultureInfo.InvariantCulture) + offset.Minutes.ToString("00", CultureInfo.InvariantCulture) + ".mp4";
     }
 
-    public static async Task<SeededRemote> SeedAsync(IStorageProvider storage, int days = 31, int perDay = 4)
+    public static async Task<SeededRemote> SeedAsync(IStorageProvider storage, int days = 31, int perDay = 4, DateTimeOffset? now = null)
     {
-        var segments = Plan(days, perDay);
+        var segments = Plan(days, perDay, now);
         var oldest = segments.First(s => s.Camera == "porch");
         var oldestFolder = StorageKeys.ParentOf(oldest.Key);
         var oldestName = StorageKeys.NameOf(oldest.Key);
