@@ -43,6 +43,15 @@ public sealed class RetentionConfigTests : IDisposable
     }
 
     [Fact]
+    public void The_local_sample_config_carries_a_valid_retention_section()
+    {
+        var path = Path.Combine(CamShare.Testing.RepoPaths.Root, "samples", "local.json");
+        var retention = new ConfigLoader(_ => "x").Load(ConfigLoader.Read(path), Catalog).Storages[0].Retention!;
+        Assert.Equal(30, retention.Days);
+        Assert.Equal(500, retention.MaxGb);
+    }
+
+    [Fact]
     public void A_storage_without_a_retention_section_keeps_everything()
     {
         var path = Path.Combine(_dir, "camshare.json");
