@@ -49,7 +49,7 @@ public sealed class EngineSweepTests : IAsyncDisposable
             Options = new CamShareEngineOptions { RetentionFirstSweepDelay = TimeSpan.Zero },
         };
         using var stop = new CancellationTokenSource();
-        var running = Task.Run(() => engine.RunAsync(stop.Token));
+        var running = Task.Run(() => engine.RunAsync(stop.Token), TestContext.Current.CancellationToken);
 
         // Wait (not a timed assertion: the limit only ends a hung test) for both sweeps and two uploads to 'broken'.
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(3));
@@ -62,6 +62,7 @@ public sealed class EngineSweepTests : IAsyncDisposable
         await running;
 
         var old = seeded.Segments.Where(s => s.Camera == "porch" && s.Start < seedNow.AddHours(3).AddDays(-10)).Select(s => s.Key).ToHashSet();
+        Assert.InRange(old.Count, 80, 90); // 21 of 31 days, four a day
         var left = await SeededRemote.KeysAsync(nas);
         Assert.Empty(left.Intersect(old));
         Assert.Superset(SeededRemote.Sorted(seeded.Segments.Where(s => !old.Contains(s.Key)).Select(s => s.Key).Concat(seeded.Foreign)), left);
