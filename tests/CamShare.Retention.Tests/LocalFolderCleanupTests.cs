@@ -36,3 +36,30 @@ public sealed class LocalFolderCleanupTests(LocalFolderFixture fixture) : IClass
         Assert.True(result.FoldersRemoved >= emptiedDays.Count, $"{result.FoldersRemoved} folders reported removed");
     }
 }
+
+/// <summary>The same through the real rclone binary on a local remote (rclone rmdir).</summary>
+public sealed class RcloneFolderCleanupTests(CamShare.Storage.Rclone.Tests.LocalRemoteFixture fixture)
+    : IClassFixture<CamShare.Storage.Rclone.Tests.LocalRemoteFixture>
+{
+    [Fact]
+    public async Task Folders_emptied_by_a_prune_are_removed_on_an_rclone_remote()
+    {
+        var scope = $"cleanup-{Guid.NewGuid():N}"[..16];
+        var storage = ScopedStorage.Create(fixture.CreateProvider(), scope);
+        var root = Path.Combine(fixture.Root, scope);
+        var seeded = await SeededRemote.SeedAsync(storage, days: 6, perDay: 1);
+        var cutoff = SeededRemote.Now.AddDays(-3);
+        var emptied = seeded.Segments.Where(s => s.Start < cutoff).Select(s => $"{s.Camera}/{s.Start:yyyyMMdd}")
+            .Where(d => !seeded.Segments.Any(s => s.Start >= cutoff && s.Key.StartsWith(d + "/", StringComparison.Ordinal)))
+            .Where(d => !seeded.Foreign.Any(f => f.StartsWith(d + "/", StringComparison.Ordinal))).Distinct().ToList();
+        Assert.NotEmpty(emptied);
+        Assert.All(emptied, d => Assert.True(Directory.Exists(Path.Combine(root, d))));
+
+        var pruner = new RetentionPruner(storage, new SegmentKeyRecognizer(SeededRemote.Template, SeededRemote.Cameras), PlainStoredKeys.Instance);
+        var result = await pruner.PruneAsync(new RetentionSettings { Days = 3 }, SeededRemote.Now, dryRun: false, null, SeededRemote.Timeout());
+
+        Assert.Null(result.Failure);
+        Assert.All(emptied, d => Assert.False(Directory.Exists(Path.Combine(root, d)), $"{d} is still there"));
+        Assert.True(File.Exists(Path.Combine(root, seeded.FolderWithForeignFile, "notes.txt")));
+    }
+}
