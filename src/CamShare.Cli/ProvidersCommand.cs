@@ -37,26 +37,41 @@ internal static class ProvidersCommand
             var help = provider.OptionsType.GetCustomAttribute<DescriptionAttribute>()?.Description;
             if (help is not null) output.WriteLine($"  {help}");
             output.WriteLine("  options:");
-            var defaults = Activator.CreateInstance(provider.OptionsType);
-            foreach (var property in SettingsBinder.SettableProperties(provider.OptionsType))
-            {
-                var name = SettingsBinder.JsonName(property.Name);
-                var flags = new List<string>();
-                if (property.IsDefined(typeof(RequiredAttribute))) flags.Add("required");
-                if (property.GetCustomAttribute<RangeAttribute>() is { } range) flags.Add($"{range.Minimum} to {range.Maximum}");
-                if (SettingsBinder.IsSecretString(property)) flags.Add($"secret: or {name}Env / {name}File");
-                else if (property.IsDefined(typeof(SecretAttribute))) flags.Add("secret values");
-                var value = property.GetValue(defaults);
-                if (!property.IsDefined(typeof(SecretAttribute)) && value is not null and not "" && value is not System.Collections.ICollection { Count: 0 })
-                    flags.Add($"default {Format(value)}");
-                var text = property.GetCustomAttribute<DescriptionAttribute>()?.Description ?? "";
-                output.WriteLine($"    {name,-28} {text}{(flags.Count > 0 ? $" ({string.Join("; ", flags)})" : "")}");
-            }
+            PrintOptions(provider.OptionsType, output);
+            output.WriteLine();
+        }
+        // Host sections beside the provider's keys: the same for every provider.
+        var sections = new (string Key, Type Type)[] { ("encryption", typeof(EncryptionSettings)), ("retention", typeof(RetentionSettings)) }
+            .Where(s => SettingsBinder.SettableProperties(s.Type).Count > 0).ToList();
+        if (sections.Count > 0) output.WriteLine("every storage, whatever its provider, also takes:");
+        foreach (var (key, type) in sections)
+        {
+            output.WriteLine($"  \"{key}\": {{ ... }}  —  {type.GetCustomAttribute<DescriptionAttribute>()?.Description}");
+            PrintOptions(type, output);
             output.WriteLine();
         }
         foreach (var failure in catalog.Failures)
             output.WriteLine($"plugin not loaded: {failure}");
         output.WriteLine($"searched: {string.Join(", ", catalog.SearchedFolders)}");
+    }
+
+    private static void PrintOptions(Type optionsType, TextWriter output)
+    {
+        var defaults = Activator.CreateInstance(optionsType);
+        foreach (var property in SettingsBinder.SettableProperties(optionsType))
+        {
+            var name = SettingsBinder.JsonName(property.Name);
+            var flags = new List<string>();
+            if (property.IsDefined(typeof(RequiredAttribute))) flags.Add("required");
+            if (property.GetCustomAttribute<RangeAttribute>() is { } range) flags.Add($"{range.Minimum} to {range.Maximum}");
+            if (SettingsBinder.IsSecretString(property)) flags.Add($"secret: or {name}Env / {name}File");
+            else if (property.IsDefined(typeof(SecretAttribute))) flags.Add("secret values");
+            var value = property.GetValue(defaults);
+            if (!property.IsDefined(typeof(SecretAttribute)) && value is not null and not "" && value is not System.Collections.ICollection { Count: 0 })
+                flags.Add($"default {Format(value)}");
+            var text = property.GetCustomAttribute<DescriptionAttribute>()?.Description ?? "";
+            output.WriteLine($"    {name,-28} {text}{(flags.Count > 0 ? $" ({string.Join("; ", flags)})" : "")}");
+        }
     }
 
     private static List<string> Capabilities(Type providerType)
@@ -65,6 +80,7 @@ internal static class ProvidersCommand
         if (typeof(IShareLinkCapability).IsAssignableFrom(providerType)) list.Add("share links");
         if (typeof(IServerSideHashCapability).IsAssignableFrom(providerType)) list.Add("server-side hash");
         if (typeof(IStorageDiagnostics).IsAssignableFrom(providerType)) list.Add("diagnostics");
+        if (typeof(IFolderCleanupCapability).IsAssignableFrom(providerType)) list.Add("folder clean-up");
         return list;
     }
 

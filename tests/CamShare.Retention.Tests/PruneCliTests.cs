@@ -73,6 +73,17 @@ public sealed class PruneCliTests : IDisposable
         Assert.Contains("'cloud' names no storage; defined storages: nas", result.StandardError);
     }
 
+    [Fact]
+    public async Task Providers_prints_the_retention_keys_every_storage_takes()
+    {
+        var result = await CamShareCli.RunAsync(["providers"]);
+        var section = result.StandardOutput[result.StandardOutput.IndexOf("every storage, whatever its provider, also takes:", StringComparison.Ordinal)..];
+        Assert.Contains("\"retention\": { ... }", section);
+        Assert.Matches(@"\n    days +Keep recordings that started less than this many days ago", section);
+        Assert.Matches(@"\n    maxGb +Keep at most this many GB", section);
+        Assert.Matches(@"\n    intervalMinutes +.*\(default 60\)", section);
+    }
+
     private static List<string> Keys(string output, string verb) =>
         output.Split('\n').Where(l => l.StartsWith(verb, StringComparison.Ordinal))
             .Select(l => l[verb.Length..l.IndexOf(" (", StringComparison.Ordinal)]).ToList();

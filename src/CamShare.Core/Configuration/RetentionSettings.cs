@@ -21,7 +21,7 @@ public sealed class RetentionSettings : IValidatableObject
     [Description("Keep at most this many GB (10^9 bytes) of CamShare's own recordings on this storage; the oldest go first. Fractions allowed, e.g. 0.5.")]
     public double? MaxGb { get; set; }
 
-    [Description("Minutes between two retention sweeps while `camshare run` runs (default 60).")]
+    [Description("Minutes between two retention sweeps while `camshare run` runs.")]
     public int IntervalMinutes { get; set; } = DefaultIntervalMinutes;
 
     /// <summary>The size cap in bytes, when one is set.</summary>
