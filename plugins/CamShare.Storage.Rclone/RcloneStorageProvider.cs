@@ -11,7 +11,7 @@ namespace CamShare.Storage.Rclone;
 /// (streams, piped through stdin) to a temporary name beside the key, then <c>moveto</c> onto the key, so readers
 /// never see a partial object even on backends where rclone writes in place (local, sftp in rclone 1.60).
 /// </summary>
-public sealed class RcloneStorageProvider : IStorageProvider, IShareLinkCapability, IStorageDiagnostics
+public sealed class RcloneStorageProvider : IStorageProvider, IShareLinkCapability, IFolderCleanupCapability, IStorageDiagnostics
 {
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(60);
     private readonly RcloneStorageOptions _options;
@@ -236,6 +236,20 @@ public sealed class RcloneStorageProvider : IStorageProvider, IShareLinkCapabili
         var error = Fail(result, key);
         if (error is not StorageNotFoundException) throw error;
         // rclone exits 1 for "is a directory or doesn't exist": a missing object is already deleted.
+    }
+
+    /// <summary>`rclone rmdir` removes a directory only when it is empty (on remotes without directories, such as
+    /// S3, there is nothing to remove and it does nothing).</summary>
+    public async Task RemoveFolderIfEmptyAsync(string folder, CancellationToken cancellationToken)
+    {
+        StorageKeys.EnsureValid(folder);
+        var result = await Runner.RunAsync("rmdir", [_remote.PathOf(folder)], cancellationToken).ConfigureAwait(false);
+        if (result.Succeeded) return;
+        if (Fail(result, folder) is StorageNotFoundException) return; // not there: nothing to remove
+        // rmdir also refuses a folder that holds anything, which is no failure: a listing that works says the
+        // remote is fine (and throws the remote's error if it is not).
+        await using var items = ListAsync(folder + "/", cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await items.MoveNextAsync().ConfigureAwait(false);
     }
 
     public async Task<Uri> CreateShareLinkAsync(string key, TimeSpan validFor, CancellationToken cancellationToken)

@@ -18,6 +18,7 @@ var root = new RootCommand(
     With a storage's "encryption" and "viewer" sections, `camshare share CAMERA --destination NAME` prints a
     private browser link; `camshare serve` serves a local storage on the LAN; `camshare viewer-config` prints
     the rclone config that reads the same recordings.
+    `camshare prune --dry-run` shows what a storage's retention would delete (only CamShare's own recordings).
 
     Recordings downloaded from an encrypted storage: `camshare decrypt FOLDER --out DIR --config camshare.json
     --destination NAME` (or read them with stock rclone through a crypt remote; see docs/encryption.md).
@@ -28,6 +29,7 @@ var root = new RootCommand(
 root.Subcommands.Add(CommandVerbs.Run(config));
 root.Subcommands.Add(CommandVerbs.Demo());
 root.Subcommands.Add(CheckCommand.Create(config));
+root.Subcommands.Add(PruneCommand.Create(config));
 root.Subcommands.Add(ProvidersCommand.Create());
 root.Subcommands.Add(StatusCommand.Create(config));
 root.Subcommands.Add(ShareCommand.Create(config));

@@ -40,6 +40,16 @@ internal static class ProvidersCommand
             PrintOptions(provider.OptionsType, output);
             output.WriteLine();
         }
+        // Host sections beside the provider's keys: the same for every provider.
+        var sections = new (string Key, Type Type)[] { ("encryption", typeof(EncryptionSettings)), ("retention", typeof(RetentionSettings)) }
+            .Where(s => SettingsBinder.SettableProperties(s.Type).Count > 0).ToList();
+        if (sections.Count > 0) output.WriteLine("every storage, whatever its provider, also takes:");
+        foreach (var (key, type) in sections)
+        {
+            output.WriteLine($"  \"{key}\": {{ ... }}  —  {type.GetCustomAttribute<DescriptionAttribute>()?.Description}");
+            PrintOptions(type, output);
+            output.WriteLine();
+        }
         // Host sections: the same beside every provider's keys.
         output.WriteLine($"every storage may also have \"encryption\": {{ ... }}  —  {typeof(EncryptionSettings).GetCustomAttribute<DescriptionAttribute>()?.Description}");
         PrintOptions(typeof(EncryptionSettings), output);
@@ -74,6 +84,7 @@ internal static class ProvidersCommand
         if (typeof(IShareLinkCapability).IsAssignableFrom(providerType)) list.Add("share links");
         if (typeof(IServerSideHashCapability).IsAssignableFrom(providerType)) list.Add("server-side hash");
         if (typeof(IStorageDiagnostics).IsAssignableFrom(providerType)) list.Add("diagnostics");
+        if (typeof(IFolderCleanupCapability).IsAssignableFrom(providerType)) list.Add("folder clean-up");
         return list;
     }
 

@@ -3,6 +3,7 @@ using CamShare.Core.Configuration;
 using CamShare.Core.Pipeline;
 using CamShare.Core.Publishing;
 using CamShare.Core.Recording;
+using CamShare.Core.Retention;
 using CamShare.Core.Spool;
 using Microsoft.Extensions.Logging;
 
@@ -16,6 +17,9 @@ public sealed class CamShareEngineOptions
 
     /// <summary>After the cameras stopped, how long uploads in flight may still finish; the rest waits in the journal.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long after the start the first retention sweep waits: the spool's backlog uploads first.</summary>
+    public TimeSpan RetentionFirstSweepDelay { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>
@@ -32,6 +36,7 @@ public sealed class CamShareEngine : IAsyncDisposable
     private readonly CancellationTokenSource _crash = new();
     private readonly List<CameraRecorder> _recorders = [];
     private readonly Dictionary<string, DestinationPipeline> _queues = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RetentionSweeper> _sweepers = new(StringComparer.Ordinal);
     private SegmentJournal? _journal;
     private FileStream? _spoolLock;
     private int _started;
@@ -76,6 +81,12 @@ public sealed class CamShareEngine : IAsyncDisposable
 
     /// <summary>The settings the engine runs with.</summary>
     public CamShareSettings Settings => _settings;
+    /// <summary>One retention sweeper per storage with a "retention" section (filled when <see cref="RunAsync"/> starts).</summary>
+    public IReadOnlyDictionary<string, RetentionSweeper> Sweepers => _sweepers;
+
+    /// <summary>The name decoder of an encrypted storage, for retention (see <see cref="StoredKeyDecoders"/>);
+    /// null while none is wired: retention of encrypted storages then deletes nothing and says so.</summary>
+    public Func<StorageSettings, IStoredKeyDecoder?>? EncryptedKeyDecoders { get; init; }
 
     /// <summary>
     /// Resumes the journal, starts every camera and destination queue, and runs until <paramref name="stopping"/>
@@ -115,6 +126,8 @@ public sealed class CamShareEngine : IAsyncDisposable
         }
         var queueTasks = _queues.Values.Select(q => q.RunAsync(uploads.Token)).ToList();
         _loops.AddRange(queueTasks);
+        using var sweeping = CancellationTokenSource.CreateLinkedTokenSource(stopping, _crash.Token);
+        var sweepTasks = StartSweepers(sweeping.Token);
 
         spool.Restore(live);
 
@@ -133,6 +146,7 @@ public sealed class CamShareEngine : IAsyncDisposable
         var crashed = Task.Delay(Timeout.Infinite, _crash.Token).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         await Task.WhenAll(recording, Task.WhenAny(stopped, crashed)).ConfigureAwait(false); // with no camera: still drain the journal until stopped
         if (_crash.IsCancellationRequested) return;
+        await WaitBrieflyAsync(sweepTasks).ConfigureAwait(false);
 
         foreach (var queue in _queues.Values) queue.Complete();
         var drained = Task.WhenAll(queueTasks);
@@ -188,6 +202,32 @@ public sealed class CamShareEngine : IAsyncDisposable
                 _logger.LogWarning("Destination '{Destination}': could not check the encryption password against existing objects ({Error})",
                     storage, SecretRedactor.PatternsOnly.Redact(ex.Message));
         }
+    }
+
+    // Each storage's retention on its own task, apart from its uploads: a slow or failing sweep delays nothing.
+    private List<Task> StartSweepers(CancellationToken stopping)
+    {
+        var logger = _loggerFactory.CreateLogger("CamShare.Retention");
+        var recognizer = new SegmentKeyRecognizer(_settings.KeyTemplate, _settings.Cameras.Select(c => c.Name));
+        foreach (var storage in _settings.Storages.Where(s => s.Retention is not null && _storages.ContainsKey(s.Name)))
+        {
+            if (StoredKeyDecoders.For(storage, EncryptedKeyDecoders) is not { } decoder)
+            {
+                logger.LogWarning("retention '{Storage}': off, its object names are encrypted and this build cannot read them; nothing is deleted there",
+                    storage.Name);
+                continue;
+            }
+            var pruner = new RetentionPruner(_storages[storage.Name], recognizer, decoder);
+            _sweepers[storage.Name] = new RetentionSweeper(storage.Name, pruner, storage.Retention!, logger, _time, Options.RetentionFirstSweepDelay);
+        }
+        return _sweepers.Values.Select(s => Task.Run(() => s.RunAsync(stopping), CancellationToken.None)).ToList();
+    }
+
+    // A sweep ends at its next cancellation check; a provider that ignores cancellation is not waited for.
+    private async Task WaitBrieflyAsync(List<Task> tasks)
+    {
+        var all = Task.WhenAll(tasks);
+        await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(1), _time, CancellationToken.None)).ConfigureAwait(false);
     }
 
     private async Task SuperviseAsync(CameraRecorder recorder, CancellationToken stopping, CancellationToken admitting)
