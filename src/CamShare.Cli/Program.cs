@@ -32,6 +32,7 @@ root.Subcommands.Add(CheckCommand.Create(config));
 root.Subcommands.Add(PruneCommand.Create(config));
 root.Subcommands.Add(ProvidersCommand.Create());
 root.Subcommands.Add(StatusCommand.Create(config));
+root.Subcommands.Add(GapsCommand.Create(config));
 root.Subcommands.Add(ShareCommand.Create(config));
 root.Subcommands.Add(ServeCommand.Create(config));
 root.Subcommands.Add(ViewerConfigCommand.Create(config));

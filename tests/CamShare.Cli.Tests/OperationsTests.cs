@@ -121,6 +121,50 @@ public sealed partial class OperationsTests : IDisposable
     }
 
     [Fact]
+    public async Task Gaps_shows_the_outage_between_two_runs_and_counts_the_stored_slots()
+    {
+        var config = WriteConfig($$"""
+            { "cameras": [ { "name": "porch", "url": "demo:", "segmentSeconds": 2, "timeZone": "UTC", "destinations": ["nas"] } ],
+              "storages": [ { "name": "nas", "provider": "local", "path": "{{Path.Combine(_dir, "nas")}}" } ],
+              "spool": { "path": "{{Path.Combine(_dir, "spool")}}" }, "status": { "listen": "off" } }
+            """);
+        await using (var first = CamShareService.Start(config))
+        {
+            await first.WaitUntilAsync(() => StoredSegments() >= 3, TimeSpan.FromSeconds(60), "three segments");
+            Assert.Equal(0, await first.StopAsync());
+        }
+        var beforeOutage = StoredSegments();
+        await Task.Delay(TimeSpan.FromSeconds(8), TestContext.Current.CancellationToken); // the outage: four slots or more
+        await using (var second = CamShareService.Start(config))
+        {
+            await second.WaitUntilAsync(() => StoredSegments() >= beforeOutage + 3, TimeSpan.FromSeconds(60), "three more segments");
+            Assert.Equal(0, await second.StopAsync());
+        }
+
+        var files = Directory.EnumerateFiles(Path.Combine(_dir, "nas"), "*.mp4", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
+        var starts = files.Select(f => DateTimeOffset.ParseExact(f![..15], "yyyyMMdd'T'HHmmss", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal)).ToList();
+        var day = starts.Min();
+        var slots = starts.Where(s => s.Date == day.Date).Select(s => (long)(s - day.Date).TotalSeconds / 2).Distinct().Count();
+        var gaps = await CamShareCli.RunAsync(["gaps", "--config", config, "--camera", "porch", "--day", day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)]);
+
+        Assert.True(gaps.ExitCode == 0, gaps.StandardOutput + gaps.StandardError);
+        Assert.Contains($"nas: {slots} of ", gaps.StandardOutput);
+        // Runs of slots in time order: ... stored, missing (the outage), stored ...
+        var runs = GapRun().Matches(gaps.StandardOutput).Select(m => m.Groups[1].Value).ToList();
+        var firstStored = runs.IndexOf("stored");
+        Assert.True(firstStored >= 0, gaps.StandardOutput);
+        var outage = runs.FindIndex(firstStored, r => r == "missing");
+        Assert.True(outage > firstStored && runs.FindIndex(outage, r => r == "stored") > outage, "no stored-missing-stored pattern:\n" + gaps.StandardOutput);
+        var unknown = await CamShareCli.RunAsync(["gaps", "--config", config, "--camera", "garage"]);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("'garage' is not configured", unknown.StandardError);
+    }
+
+    [GeneratedRegex(@"(?m)^\d\d:\d\d:\d\d  \d\d:\d\d:\d\d\s+\d+  (\S+)")]
+    private static partial Regex GapRun();
+
+    [Fact]
     public async Task Under_systemd_it_says_ready_and_feeds_the_watchdog_through_notify_socket()
     {
         var socketPath = Path.Combine(_dir, "notify.sock");
