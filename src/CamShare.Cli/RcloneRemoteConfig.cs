@@ -10,13 +10,13 @@ namespace CamShare.Cli;
 /// it is) and a crypt remote over it with the storage's encryption. Provider options are read by property name:
 /// plugin option types live in their own load contexts.
 /// </summary>
-internal sealed class RcloneRemoteConfig(StorageSettings storage, EncryptionSettings encryption, Func<string, Task<string>> obscure)
+internal sealed class RcloneRemoteConfig(StorageSettings storage, EncryptionSettings encryption)
 {
     public string CryptRemote => storage.Name + "-crypt";
 
     /// <summary>The config text; null base section when the provider is one rclone cannot be pointed at.</summary>
     /// <exception cref="UsageException">The provider has no rclone equivalent here.</exception>
-    public async Task<string> RenderAsync()
+    public string Render()
     {
         var text = new StringBuilder();
         string remote;
@@ -38,12 +38,12 @@ internal sealed class RcloneRemoteConfig(StorageSettings storage, EncryptionSett
                 break;
             case "webdav":
                 Section(text, storage.Name, ("type", "webdav"), ("url", Get(options, "BaseUrl")), ("vendor", "other"),
-                    ("user", Get(options, "Username")), ("pass", await ObscuredAsync(Get(options, "Password"))));
+                    ("user", Get(options, "Username")), ("pass", Obscured(Get(options, "Password"))));
                 remote = $"{storage.Name}:{Get(options, "RootFolder")?.Trim('/')}";
                 break;
             case "sftp":
                 Section(text, storage.Name, ("type", "sftp"), ("host", Get(options, "Host")), ("port", Get(options, "Port")),
-                    ("user", Get(options, "Username")), ("pass", await ObscuredAsync(Get(options, "Password"))));
+                    ("user", Get(options, "Username")), ("pass", Obscured(Get(options, "Password"))));
                 if (Get(options, "PrivateKey") is { Length: > 0 })
                     text.AppendLine("# the storage uses a private key: add key_file = PATH (or key_pem) above");
                 remote = $"{storage.Name}:{Get(options, "RootFolder")}";
@@ -51,33 +51,23 @@ internal sealed class RcloneRemoteConfig(StorageSettings storage, EncryptionSett
             case "ftp":
                 var tls = Get(options, "TlsMode");
                 Section(text, storage.Name, ("type", "ftp"), ("host", Get(options, "Host")), ("port", Get(options, "Port")),
-                    ("user", Get(options, "Username")), ("pass", await ObscuredAsync(Get(options, "Password"))),
+                    ("user", Get(options, "Username")), ("pass", Obscured(Get(options, "Password"))),
                     ("explicit_tls", tls == "Explicit" ? "true" : null), ("tls", tls == "Implicit" ? "true" : null));
                 remote = $"{storage.Name}:{Get(options, "RootFolder")}";
                 break;
             default:
                 throw new UsageException($"storage '{storage.Name}' uses the {storage.Provider} provider, which viewer-config cannot express as an rclone remote; configure rclone for it by hand and add the crypt remote below");
         }
-        var (names, directories) = NameEncryption(encryption);
+        var (password, password2) = encryption.PlainPasswords();
+        var names = encryption.FilenameEncryption == FileNameEncryption.Off ? "off" : "standard";
         Section(text, CryptRemote, ("type", "crypt"), ("remote", remote), ("filename_encryption", names),
-            ("directory_name_encryption", directories ? "true" : "false"),
-            ("password", await obscure(encryption.Password)),
-            ("password2", encryption.Password2 is { Length: > 0 } p2 ? await obscure(p2) : null));
+            ("directory_name_encryption", encryption.FilenameEncryption != FileNameEncryption.Off && encryption.DirectoryNameEncryption ? "true" : "false"),
+            ("password", RcloneObscure.Obscure(password)),
+            ("password2", password2 is { Length: > 0 } p2 ? RcloneObscure.Obscure(p2) : null));
         return text.ToString();
     }
 
-    /// <summary>
-    /// Name encryption of the storage. Read by name until the encryption settings' filenameEncryption and
-    /// directoryNameEncryption are merged (then: read them directly); without them names are stored plain.
-    /// </summary>
-    private static (string Names, bool Directories) NameEncryption(EncryptionSettings encryption)
-    {
-        var names = Get(encryption, "FilenameEncryption")?.ToLowerInvariant() ?? "off";
-        var directories = Get(encryption, "DirectoryNameEncryption") is { } d ? bool.Parse(d) : names != "off";
-        return (names, names != "off" && directories);
-    }
-
-    private async Task<string?> ObscuredAsync(string? password) => password is { Length: > 0 } ? await obscure(password) : null;
+    private static string? Obscured(string? password) => password is { Length: > 0 } ? RcloneObscure.Obscure(password) : null;
 
     private static string? Get(object options, string property) =>
         options.GetType().GetProperty(property)?.GetValue(options) switch

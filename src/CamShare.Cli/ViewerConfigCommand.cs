@@ -24,9 +24,8 @@ internal static class ViewerConfigCommand
         var target = ConfiguredDestination.Load(configPath, destinationName);
         if (target.Storage.Encryption is not { } encryption)
             throw new UsageException($"{target.Key}.encryption is missing: storage '{target.Storage.Name}' stores plain files, which rclone reads without a crypt remote");
-        var rclone = FindRclone() ?? throw new MissingToolException("rclone is needed to obscure the password the way rclone.conf expects and was not found on PATH; install it (apt install rclone)");
-        var remotes = new RcloneRemoteConfig(target.Storage, encryption, p => RcloneObscurer.ObscureAsync(rclone, p, cancellationToken));
-        var text = await remotes.RenderAsync();
+        var remotes = new RcloneRemoteConfig(target.Storage, encryption);
+        var text = remotes.Render();
         output.WriteLine($"# rclone remotes for camshare storage '{target.Storage.Name}'. Save as a private file (chmod 600): the");
         output.WriteLine("# password below is only obscured; rclone (and anyone) can reveal it.");
         output.WriteLine();
@@ -37,8 +36,4 @@ internal static class ViewerConfigCommand
         output.WriteLine($"#   rclone --config FILE mount {remotes.CryptRemote}: ~/camshare-{target.Storage.Name} --read-only");
         return ExitCodes.Ok;
     }
-
-    private static string? FindRclone() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, "rclone")).FirstOrDefault(File.Exists);
 }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using CamShare.Abstractions;
 using CamShare.Core.Spool;
 using CamShare.Storage.Ftp.Tests.Fixtures;
@@ -21,7 +20,7 @@ public sealed class EndToEndCollection
 /// artifacts/plugins; the FTP server is stopped while camshare records and started again: every segment arrives
 /// once, MD5-equal to the recorded file and playable. A wrong password is an authentication failure in `check`.
 /// </summary>
-public abstract partial class FtpEndToEndTests<TFixture>(TFixture server) : IClassFixture<TFixture> where TFixture : FtpServerFixture
+public abstract class FtpEndToEndTests<TFixture>(TFixture server) : IClassFixture<TFixture> where TFixture : FtpServerFixture
 {
     private const string Camera = "porch";
     private const string RtspPassword = "ftp-e2e:cam/pw";
@@ -113,16 +112,10 @@ public abstract partial class FtpEndToEndTests<TFixture>(TFixture server) : ICla
         status = new { listen = "off" },
     });
 
-    [GeneratedRegex(@"segment (\S+\.mp4) closed \(")]
-    private static partial Regex ClosedLine();
-
-    [GeneratedRegex(@"→ nas: uploaded (.+), verified \(")]
-    private static partial Regex UploadedLine();
-
-    private static bool IsClosed(string line) => ClosedLine().IsMatch(line);
-    private static bool IsUploaded(string line) => UploadedLine().IsMatch(line);
-    private static List<string> Closed(CamShareService s) => s.Matching(IsClosed).Select(l => ClosedLine().Match(l.Text).Groups[1].Value).ToList();
-    private static List<string> Uploaded(CamShareService s) => s.Matching(IsUploaded).Select(l => UploadedLine().Match(l.Text).Groups[1].Value).ToList();
+    private static bool IsClosed(string line) => SegmentLogLines.IsClosed(line);
+    private static bool IsUploaded(string line) => SegmentLogLines.IsUploaded(line, "nas");
+    private static List<string> Closed(CamShareService s) => [.. s.ClosedSegments().Select(c => c.File)];
+    private static List<string> Uploaded(CamShareService s) => [.. s.UploadedKeys("nas").Select(u => u.Key)];
 
     private static string Md5(string path)
     {

@@ -95,18 +95,12 @@ internal sealed partial class SftpEndToEndRun : IAsyncDisposable
         return run;
     }
 
-    [GeneratedRegex(@"segment (\S+\.mp4) closed \(")]
-    private static partial Regex ClosedLine();
+    public static bool IsClosed(string line) => SegmentLogLines.IsClosed(line);
+    public static bool IsUploaded(string line) => SegmentLogLines.IsUploaded(line, Destination);
 
-    [GeneratedRegex(@"→ nas: uploaded (.+), verified \(")]
-    private static partial Regex UploadedLine();
+    public List<string> Closed => [.. CamShare.ClosedSegments().Select(c => c.File)];
 
-    public static bool IsClosed(string line) => ClosedLine().IsMatch(line);
-    public static bool IsUploaded(string line) => UploadedLine().IsMatch(line);
-
-    public List<string> Closed => CamShare.Matching(IsClosed).Select(l => ClosedLine().Match(l.Text).Groups[1].Value).ToList();
-
-    public List<string> Uploaded => CamShare.Matching(IsUploaded).Select(l => UploadedLine().Match(l.Text).Groups[1].Value).ToList();
+    public List<string> Uploaded => [.. CamShare.UploadedKeys(Destination).Select(u => u.Key)];
 
     public static string ExpectedKey(string file)
     {

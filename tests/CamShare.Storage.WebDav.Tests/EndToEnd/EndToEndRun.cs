@@ -115,23 +115,14 @@ internal sealed partial class EndToEndRun : IAsyncDisposable
         return run;
     }
 
-    // Log lines (Microsoft.Extensions.Logging simple console, one line each).
-    [GeneratedRegex(@"segment (\S+\.mp4) closed \(")]
-    private static partial Regex ClosedLine();
-
-    [GeneratedRegex(@"→ dav: uploaded (.+), verified \(")]
-    private static partial Regex UploadedLine();
-
-    public static bool IsClosed(string line) => ClosedLine().IsMatch(line);
-    public static bool IsUploaded(string line) => UploadedLine().IsMatch(line);
+    public static bool IsClosed(string line) => SegmentLogLines.IsClosed(line);
+    public static bool IsUploaded(string line) => SegmentLogLines.IsUploaded(line, "dav");
 
     /// <summary>Segment files camshare reported closed, in order.</summary>
-    public List<(TimeSpan At, string File)> Closed =>
-        CamShare.Matching(IsClosed).Select(l => (l.At, ClosedLine().Match(l.Text).Groups[1].Value)).ToList();
+    public List<(TimeSpan At, string File)> Closed => CamShare.ClosedSegments();
 
     /// <summary>Keys camshare reported uploaded and verified, in order.</summary>
-    public List<(TimeSpan At, string Key)> Uploaded =>
-        CamShare.Matching(IsUploaded).Select(l => (l.At, UploadedLine().Match(l.Text).Groups[1].Value)).ToList();
+    public List<(TimeSpan At, string Key)> Uploaded => CamShare.UploadedKeys("dav");
 
     public static string ExpectedKey(string file)
     {
