@@ -22,7 +22,8 @@ public sealed record Alert(string Subject, bool Healthy, string Message, DateTim
 /// latest state sent when the interval has passed; pings the heartbeat URL while all is healthy. A webhook that
 /// fails is logged, never retried in a loop, and never touches recording.
 /// </summary>
-public sealed class AlertMonitor(AlertSettings settings, HealthMonitor monitor, ILogger<AlertMonitor> logger, TimeProvider time) : BackgroundService
+public sealed class AlertMonitor(AlertSettings settings, HealthMonitor monitor, ILogger<AlertMonitor> logger, TimeProvider time,
+    IHostApplicationLifetime lifetime) : BackgroundService
 {
     private readonly Dictionary<string, bool> _told = new(StringComparer.Ordinal);   // last state sent per subject
     private readonly Dictionary<string, DateTimeOffset> _toldAt = new(StringComparer.Ordinal);
@@ -55,7 +56,8 @@ public sealed class AlertMonitor(AlertSettings settings, HealthMonitor monitor, 
 
     private async Task CheckAsync(CancellationToken cancellationToken)
     {
-        if (monitor.Current() is not { } snapshot) return;
+        // A stopping service stops its cameras first: that is no outage to tell anyone about.
+        if (lifetime.ApplicationStopping.IsCancellationRequested || monitor.Current() is not { } snapshot) return;
         var subjects = snapshot.Cameras.Select(c => ($"camera {c.Name}", c.Healthy, c.Detail))
             .Concat(snapshot.Destinations.Select(d => ($"destination {d.Name}", d.Healthy, d.Detail)));
         foreach (var (subject, healthy, detail) in subjects)
