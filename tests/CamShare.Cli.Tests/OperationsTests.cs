@@ -23,12 +23,12 @@ public sealed partial class OperationsTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private string Config(string url, int segmentSeconds = 2, string alerts = "{}") =>
+    private string Config(string url, int segmentSeconds = 2, string alerts = "{}", int graceSeconds = 2) =>
         WriteConfig($$"""
             { "cameras": [ { "name": "porch", "url": "{{url}}", "segmentSeconds": {{segmentSeconds}}, "destinations": ["nas"] } ],
               "storages": [ { "name": "nas", "provider": "local", "path": "{{Path.Combine(_dir, "nas")}}" } ],
               "spool": { "path": "{{Path.Combine(_dir, "spool")}}" },
-              "status": { "listen": "127.0.0.1:{{_port}}", "cameraGraceSeconds": 2 },
+              "status": { "listen": "127.0.0.1:{{_port}}", "cameraGraceSeconds": {{graceSeconds}} },
               "alerts": {{alerts}} }
             """);
 
@@ -85,7 +85,8 @@ public sealed partial class OperationsTests : IDisposable
     {
         await using var camera = await RtspCamera.StartAsync();
         using var hooks = new WebhookListener();
-        var config = Config(camera.Url, alerts: $$"""
+        // A grace of 10 s: a loaded machine's ffmpeg restart after the camera's return must not read as a new outage.
+        var config = Config(camera.Url, graceSeconds: 10, alerts: $$"""
             { "webhooks": [ { "url": "{{hooks.Url}}hook", "format": "json" }, { "url": "{{hooks.Url}}ntfy", "format": "ntfy" } ],
               "heartbeatUrl": "{{hooks.Url}}ping", "heartbeatMinutes": 1, "checkSeconds": 1, "minIntervalMinutes": 0 }
             """);
